@@ -1,0 +1,20 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { schema } from '../src/schema/index.ts';
+
+// `schema.graphql` is the contract clients read; it must be what the code serves.
+const FILE = new URL('../schema.graphql', import.meta.url);
+
+const printed = `${printSchema(lexicographicSortSchema(schema))}\n`;
+
+if (process.argv.includes('--check')) {
+  const committed = await readFile(FILE, 'utf8').catch(() => '');
+  if (committed !== printed) {
+    console.error('schema.graphql differs from the Pothos schema; run `npm run schema:print` and commit it.');
+    process.exit(1);
+  }
+  console.log('schema.graphql matches the Pothos schema.');
+} else {
+  await writeFile(FILE, printed);
+  console.log('wrote schema.graphql');
+}

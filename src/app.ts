@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { schema } from './schema/index.ts';
+import type { Context } from './schema/context.ts';
+import { authenticate, bearerToken } from './services/authenticate.ts';
+
+export type App = YogaServerInstance<Record<string, unknown>, Context>;
+
+export const OPERATION_LIMITS = { aliases: 30, tokens: 5_000 };
+
+const EXAMPLE_QUERY = `# Set your API key in the Headers tab: {"Authorization": "Bearer tg_api_..."}
+mutation Submit {
+  submitTask(input: { model: "image-fast", input: { prompt: "a lighthouse at dusk" } }) {
+    __typename
+    ... on Task { id state creditsUsed }
+    ... on Error { code message }
+  }
+}
+
+query Account {
+  account {
+    ... on Account { balance ledger(first: 5) { edges { node { kind amount balanceAfter } } } }
+    ... on Error { code message }
+  }
+}
+`;
+
+/** The GraphQL server as a fetch handler; nothing listens until main.ts serves it. */
+export function createApp(): App {
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    maskedErrors: { isDev: false },
+    graphiql: { title: 'taskgate', defaultQuery: EXAMPLE_QUERY, headers: '{"Authorization": "Bearer "}' },
+    plugins: [
+      maxAliasesPlugin({ n: OPERATION_LIMITS.aliases }),
+      maxTokensPlugin({ n: OPERATION_LIMITS.tokens }),
+    ],
+    context: async ({ request }): Promise<Context> => ({
+      requestId: request.headers.get('x-request-id') ?? randomUUID(),
+      caller: await authenticate(bearerToken(request.headers.get('authorization'))),
+    }),
+  });
+}

@@ -1,0 +1,50 @@
+import path from 'node:path';
+
+export interface Config {
+  /** TCP port of the HTTP server; 0 picks a free one. */
+  port: number;
+  /** PostgreSQL to use; undefined starts the embedded server. */
+  databaseUrl: string | undefined;
+  /** Where the embedded PostgreSQL and the demo credentials live. */
+  dataDir: string;
+  /** Create demo credentials on an empty database: always, never, or only when embedded. */
+  demo: boolean | undefined;
+  /** Connections in this instance's PostgreSQL pool. */
+  databasePoolSize: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string): boolean | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`);
+}
+
+/** The one reader of the environment. */
+export function readConfig(env: Env = process.env): Config {
+  const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    databaseUrl,
+    dataDir: path.resolve(env.TASKGATE_DATA_DIR ?? '.data'),
+    demo: flag(env, 'TASKGATE_DEMO'),
+    databasePoolSize: integer(env, 'TASKGATE_DB_POOL_SIZE', 10, 1, 1000),
+  };
+}

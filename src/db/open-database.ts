@@ -1,0 +1,22 @@
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { migrate } from './migrate.ts';
+
+export interface OpenDatabase {
+  url: string;
+  embedded: boolean;
+  /** Migrations this start applied. */
+  applied: string[];
+  stop(): Promise<void>;
+}
+
+/** DATABASE_URL when set, else the embedded PostgreSQL under the data dir; migrated either way. */
+export async function openDatabase(config: Config): Promise<OpenDatabase> {
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), database: 'taskgate' });
+  const url = config.databaseUrl ?? embedded?.url ?? '';
+  const applied = await migrate(url);
+  return { url, embedded: embedded !== undefined, applied, stop: () => embedded?.stop() ?? Promise.resolve() };
+}

@@ -1,0 +1,26 @@
+import { InvalidParamError } from './errors.ts';
+
+export const MAX_INPUT_BYTES = 1024 * 1024;
+export const MAX_OUT_TASK_ID_LENGTH = 255;
+
+export function validateProgress(progress: number, param = 'progress'): number {
+  if (!Number.isFinite(progress) || progress < 0 || progress > 1) {
+    throw new InvalidParamError(param, `${param} must be a number from 0 to 1.`);
+  }
+  return progress;
+}
+
+/** `serialized` is the JSON text of the value, so its size is measured once. */
+export function validateJsonSize(serialized: string, param: string): void {
+  if (Buffer.byteLength(serialized, 'utf8') > MAX_INPUT_BYTES) {
+    throw new InvalidParamError(param, `${param} must be at most 1 MiB of JSON.`);
+  }
+}
+
+export function validateOutTaskId(outTaskId: string, param = 'outTaskId'): string {
+  // eslint-disable-next-line no-control-regex
+  if (outTaskId.length === 0 || outTaskId.length > MAX_OUT_TASK_ID_LENGTH || /[\u0000-\u001f]/.test(outTaskId)) {
+    throw new InvalidParamError(param, `${param} must be 1 to ${MAX_OUT_TASK_ID_LENGTH} printable characters.`);
+  }
+  return outTaskId;
+}

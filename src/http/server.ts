@@ -1,0 +1,58 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { App } from '../app.ts';
+import { declaresTooLarge, isUnsizedBody, MAX_BODY_BYTES, readLimited, rejectTooLarge } from './body-limit.ts';
+
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name === 'transfer-encoding') continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  return headers;
+}
+
+/** A chunked body is counted as it arrives, then handed over whole. */
+async function serveUnsized(app: App, req: IncomingMessage, res: ServerResponse, limit: number): Promise<void> {
+  const body = await readLimited(req, limit);
+  if (!body) {
+    rejectTooLarge(res, limit);
+    req.destroy();
+    return;
+  }
+  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  const response = await app.fetch(url, { method: req.method ?? 'POST', headers: headersOf(req), body });
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).pipe(res);
+}
+
+/** An HTTP server for the app, not yet listening; bodies over `limit` get 413 before GraphQL sees them. */
+export function createHttpServer(app: App, limit = MAX_BODY_BYTES): Server {
+  return createServer((req, res) => {
+    if (declaresTooLarge(req, limit)) {
+      rejectTooLarge(res, limit);
+      req.resume();
+      return;
+    }
+    if (isUnsizedBody(req)) {
+      serveUnsized(app, req, res, limit).catch(() => res.destroy());
+      return;
+    }
+    void app.requestListener(req, res);
+  });
+}
+
+export function listen(server: Server, port: number, host?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(address && typeof address === 'object' ? address.port : port);
+    });
+  });
+}

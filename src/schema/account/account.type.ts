@@ -1,0 +1,16 @@
+import { builder } from '../builder.ts';
+
+builder.prismaObject('Account', {
+  description: 'Your account: its balance and the ledger that explains it.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    balance: t.exposeInt('balance', { description: 'Credits; always the sum of the ledger, never below zero.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    ledger: t.relatedConnection('ledgerEntries', {
+      description: 'Every credit that moved, newest first.',
+      cursor: 'id',
+      query: { orderBy: { id: 'desc' } },
+    }),
+  }),
+});

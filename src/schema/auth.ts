@@ -1,0 +1,8 @@
+import { InvalidApiKeyError } from '../domain/errors.ts';
+import type { Context } from './context.ts';
+
+/** The caller's account; anyone else gets InvalidApiKeyError, a worker key included. */
+export function clientAccountId(ctx: Context): string {
+  if (ctx.caller.kind !== 'client') throw new InvalidApiKeyError();
+  return ctx.caller.accountId;
+}

@@ -1,0 +1,45 @@
+import { builder } from '../builder.ts';
+import { RunnerEnum, TaskStateEnum } from '../enums.ts';
+import { isUuid } from '../global-id.ts';
+
+const NO_ROW = '00000000-0000-0000-0000-000000000000';
+
+export const TaskNode = builder.prismaNode('Task', {
+  description: 'A long-running, billable unit of work: an agent run or a media generation.',
+  id: { field: 'id' },
+  // `node(id:)` must not reveal other accounts' tasks, nor fail on a malformed id:
+  // anything but the caller's own task matches no row.
+  findUnique: (id, ctx) => ({
+    id: isUuid(id) ? id : NO_ROW,
+    accountId: ctx.caller.kind === 'client' ? ctx.caller.accountId : NO_ROW,
+  }),
+  fields: (t) => ({
+    outTaskId: t.exposeString('outTaskId', { nullable: true, description: "The client's idempotency key." }),
+    model: t.exposeString('modelName', { description: 'The catalog model it runs.' }),
+    runner: t.expose('runner', { type: RunnerEnum }),
+    state: t.expose('state', { type: TaskStateEnum }),
+    progress: t.exposeFloat('progress', { description: 'From 0 to 1, as the worker last reported.' }),
+    input: t.expose('input', { type: 'JSON' }),
+    output: t.expose('output', { type: 'JSON', nullable: true }),
+    error: t.exposeString('error', { nullable: true, description: 'Why the task failed.' }),
+    creditsUsed: t.exposeInt('creditsUsed', {
+      nullable: true,
+      description: 'Credits charged once finished; null means no charge.',
+    }),
+    attempts: t.exposeInt('attempts', { description: 'How many times a worker has claimed it.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    cancelledAt: t.expose('cancelledAt', { type: 'DateTime', nullable: true }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    ledgerEntries: t.relation('ledgerEntries', {
+      description: "The credits this task moved: its HOLD and, if any, its REFUND.",
+      query: { orderBy: { id: 'asc' } },
+    }),
+    events: t.relatedConnection('events', {
+      description: 'Every change of this task, oldest first.',
+      cursor: 'id',
+      query: { orderBy: { id: 'asc' } },
+    }),
+  }),
+});

@@ -1,0 +1,72 @@
+import type { Server } from 'node:http';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { connectDatabase, disconnectDatabase } from '../../src/db/client.ts';
+import { createHttpServer, listen } from '../../src/http/server.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import { ledgerViolations } from './invariants.ts';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestGateway {
+  /** http://127.0.0.1:PORT/graphql */
+  readonly url: string;
+  readonly databaseUrl: string;
+  /** One GraphQL operation over real HTTP, as `key`'s bearer when given. */
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, key?: string): Promise<GraphQLResponse<T>>;
+}
+
+/**
+ * The real HTTP server on a fresh database of this test file's own, for the
+ * file's tests; after each test, the ledger invariants must hold.
+ */
+export function useTestGateway(): TestGateway {
+  let database: TestDatabase | undefined;
+  let server: Server | undefined;
+  let url = '';
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    connectDatabase(database.url);
+    server = createHttpServer(createApp());
+    url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/graphql`;
+  });
+
+  afterEach(async () => {
+    if (database) expect(await ledgerViolations(database.url)).toEqual([]);
+  });
+
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+    await disconnectDatabase();
+    await database?.drop();
+  });
+
+  return {
+    get url() {
+      return url;
+    },
+    get databaseUrl() {
+      if (!database) throw new Error('gateway not started');
+      return database.url;
+    },
+    async gql<T>(query: string, variables?: Record<string, unknown>, key?: string): Promise<GraphQLResponse<T>> {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json',
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
+      return { status: response.status, ...body };
+    },
+  };
+}
