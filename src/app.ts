@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useRequestErrorStatus } from './http/request-error-status.ts';
 import { schema } from './schema/index.ts';
 import type { Context } from './schema/context.ts';
 import { authenticate, bearerToken } from './services/authenticate.ts';
@@ -38,6 +39,7 @@ export function createApp(): App {
     plugins: [
       maxAliasesPlugin({ n: OPERATION_LIMITS.aliases }),
       maxTokensPlugin({ n: OPERATION_LIMITS.tokens }),
+      useRequestErrorStatus(),
     ],
     context: async ({ request }): Promise<Context> => ({
       requestId: request.headers.get('x-request-id') ?? randomUUID(),

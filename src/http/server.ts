@@ -1,6 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { App } from '../app.ts';
 import { declaresTooLarge, isUnsizedBody, MAX_BODY_BYTES, readLimited, rejectTooLarge } from './body-limit.ts';
 
@@ -28,7 +26,11 @@ async function serveUnsized(app: App, req: IncomingMessage, res: ServerResponse,
     res.end();
     return;
   }
-  Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).pipe(res);
+  // Streams chunk by chunk so a subscription over SSE flows as it is produced.
+  const reader = response.body.getReader();
+  res.on('close', () => void reader.cancel());
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) res.write(chunk.value);
+  res.end();
 }
 
 /** An HTTP server for the app, not yet listening; bodies over `limit` get 413 before GraphQL sees them. */

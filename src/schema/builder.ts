@@ -8,7 +8,7 @@ import { db } from '../db/client.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import type { Context } from './context.ts';
-import { complexityError, QUERY_LIMITS } from './query-limits.ts';
+import { complexityError, fieldComplexity, QUERY_LIMITS } from './query-limits.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -21,7 +21,7 @@ export const builder = new SchemaBuilder<{
 }>({
   plugins: [ComplexityPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
-  complexity: { defaultComplexity: 1, defaultListMultiplier: 10, limit: QUERY_LIMITS, complexityError },
+  complexity: { fieldComplexity, limit: QUERY_LIMITS, complexityError },
   errors: { defaultTypes: [] },
   prisma: {
     client: () => db(),

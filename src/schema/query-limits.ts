@@ -1,8 +1,25 @@
-import type { ComplexityErrorFn } from '@pothos/plugin-complexity';
-import { GraphQLError } from 'graphql';
+import type { ComplexityErrorFn, FieldComplexityFunction } from '@pothos/plugin-complexity';
+import { getNullableType, GraphQLError, isListType } from 'graphql';
+import type { Context } from './context.ts';
 
-/** Per operation; a connection counts its selection `first`/`last` times. */
-export const QUERY_LIMITS = { depth: 12, breadth: 200, complexity: 2_500 };
+/** Per operation; a connection counts its selection once per requested node. */
+export const QUERY_LIMITS = { depth: 12, breadth: 200, complexity: 20_000 };
+
+const DEFAULT_PAGE = 20;
+const LIST_MULTIPLIER = 10;
+
+/**
+ * A connection costs its page size times its selection; its `edges` list is
+ * that page, so it does not multiply again. Other lists count as ten items.
+ */
+export const fieldComplexity: FieldComplexityFunction<Context, Record<string, unknown>> = (args, _ctx, field) => {
+  if (field.args.some((arg) => arg.name === 'first')) {
+    const size = [args.first, args.last].find((value) => typeof value === 'number') as number | undefined;
+    return { field: 1, multiplier: Math.max(size ?? DEFAULT_PAGE, 1) };
+  }
+  if (field.name === 'edges') return { field: 1, multiplier: 1 };
+  return isListType(getNullableType(field.type)) ? { field: 1, multiplier: LIST_MULTIPLIER } : 1;
+};
 
 export const complexityError: ComplexityErrorFn = (kind, result) => {
   const limit = kind.toLowerCase() as 'depth' | 'breadth' | 'complexity';

@@ -1,0 +1,40 @@
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+interface HttpExtension {
+  status?: number;
+  spec?: boolean;
+}
+
+/** The error with a plain HTTP status of 400, unless it carries a status of its own. */
+function asBadRequest(error: GraphQLError): GraphQLError {
+  const http = error.extensions.http as HttpExtension | undefined;
+  if (http?.status !== undefined && !http.spec) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, http: { status: http?.status ?? 400 } },
+  });
+}
+
+function isSingleResult(result: unknown): result is ExecutionResult {
+  return typeof result === 'object' && result !== null && !Array.isArray(result) && !(Symbol.asyncIterator in result);
+}
+
+/**
+ * A request that never reached execution (it did not parse, validate, pass
+ * the operation limits or coerce its variables) is answered 400 whatever the
+ * Accept header, as SPEC §6 asks; graphql-yoga would answer 200 to clients
+ * that accept only application/json.
+ */
+export function useRequestErrorStatus(): Plugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (!isSingleResult(result) || !result.errors?.length || 'data' in result) return;
+      setResult({ ...result, errors: result.errors.map((error) => asBadRequest(error as GraphQLError)) });
+    },
+  };
+}
