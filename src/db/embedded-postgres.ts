@@ -85,8 +85,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     password,
     persistent: true,
     createPostgresUser: true,
-    onLog: (message: unknown) => log(String(message)),
-    onError: (message: unknown) => log(String(message)),
+    onLog: (message: unknown) => {
+      log(String(message));
+    },
+    onError: (message: unknown) => {
+      log(String(message));
+    },
     postgresFlags: [
       '-c', 'listen_addresses=127.0.0.1',
       '-c', 'unix_socket_directories=',

@@ -8,7 +8,7 @@ interface HttpExtension {
 
 /** The error with a plain HTTP status of 400, unless it carries a status of its own. */
 function asBadRequest(error: GraphQLError): GraphQLError {
-  const http = error.extensions.http as HttpExtension | undefined;
+  const http: HttpExtension | undefined = error.extensions.http ?? undefined;
   if (http?.status !== undefined && !http.spec) return error;
   return new GraphQLError(error.message, {
     nodes: error.nodes,
@@ -32,9 +32,10 @@ function isSingleResult(result: unknown): result is ExecutionResult {
  */
 export function useRequestErrorStatus(): Plugin {
   return {
-    onResultProcess({ result, setResult }) {
+    onResultProcess(payload) {
+      const { result } = payload;
       if (!isSingleResult(result) || !result.errors?.length || 'data' in result) return;
-      setResult({ ...result, errors: result.errors.map((error) => asBadRequest(error as GraphQLError)) });
+      payload.setResult({ ...result, errors: result.errors.map(asBadRequest) });
     },
   };
 }

@@ -45,7 +45,7 @@ export function createHttpServer(app: App, limit = MAX_BODY_BYTES): Server {
       serveUnsized(app, req, res, limit).catch(() => res.destroy());
       return;
     }
-    void app.requestListener(req, res);
+    app.requestListener(req, res);
   });
 }
 

@@ -1,6 +1,6 @@
 import {
   ConflictError,
-  DomainError,
+  type DomainError,
   IdempotencyConflictError,
   InsufficientCreditsError,
   InvalidApiKeyError,

@@ -14,7 +14,7 @@ const LIST_MULTIPLIER = 10;
  */
 export const fieldComplexity: FieldComplexityFunction<Context, Record<string, unknown>> = (args, _ctx, field) => {
   if (field.args.some((arg) => arg.name === 'first')) {
-    const size = [args.first, args.last].find((value) => typeof value === 'number') as number | undefined;
+    const size = [args.first, args.last].find((value): value is number => typeof value === 'number');
     return { field: 1, multiplier: Math.max(size ?? DEFAULT_PAGE, 1) };
   }
   if (field.name === 'edges') return { field: 1, multiplier: 1 };

@@ -18,10 +18,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of this file's own, cloned from the run's template. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh database of the caller's own: migrated, cloned from the run's
+ * template, or empty when `migrated` is false.
+ */
+export async function createTestDatabase(migrated = true): Promise<TestDatabase> {
   const name = `taskgate_test_${randomBytes(6).toString('hex')}`;
-  const template = inject('templateDatabase');
+  const template = migrated ? inject('templateDatabase') : 'template0';
   for (let attempt = 0; ; attempt++) {
     try {
       await admin(`CREATE DATABASE ${name} TEMPLATE ${template}`);

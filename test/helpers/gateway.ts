@@ -42,7 +42,15 @@ export function useTestGateway(): TestGateway {
 
   afterAll(async () => {
     server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+    await new Promise<void>((resolve) => {
+      if (!server) {
+        resolve();
+        return;
+      }
+      server.close(() => {
+        resolve();
+      });
+    });
     await disconnectDatabase();
     await database?.drop();
   });

@@ -66,11 +66,11 @@ function withExternalErrors(error: unknown, registry: ErrorRegistry): Error {
 // A panic traps inside an engine callback, where it surfaces as an uncaught
 // exception instead of a rejection; turn it into one so callers can clean up.
 async function rejectOnPanic<T>(work: Promise<T>): Promise<T> {
-  let panicked = false;
+  const state = { panicked: false };
   let fail: (error: Error) => void = () => undefined;
   const onUncaught = (error: Error): void => {
-    if (panicked) return; // later traps of the dead instance add nothing
-    panicked = true;
+    if (state.panicked) return; // later traps of the dead instance add nothing
+    state.panicked = true;
     fail(lastPanic === undefined ? error : new Error(`Schema engine panicked: ${lastPanic}`, { cause: error }));
   };
   process.on('uncaughtException', onUncaught);
@@ -79,7 +79,7 @@ async function rejectOnPanic<T>(work: Promise<T>): Promise<T> {
   } finally {
     // After a panic the listener stays, so that late traps cannot end the
     // process before the caller has dropped its scratch databases.
-    if (!panicked) process.off('uncaughtException', onUncaught);
+    if (!state.panicked) process.off('uncaughtException', onUncaught);
   }
 }
 

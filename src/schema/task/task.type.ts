@@ -8,7 +8,8 @@ export const TaskNode = builder.prismaNode('Task', {
   description: 'A long-running, billable unit of work: an agent run or a media generation.',
   id: { field: 'id' },
   // `node(id:)` must not reveal other accounts' tasks, nor fail on a malformed id:
-  // anything but the caller's own task matches no row.
+  // anything but the caller's own task matches no row, and no row is a plain null.
+  nullable: true,
   findUnique: (id, ctx) => ({
     id: isUuid(id) ? id : NO_ROW,
     accountId: ctx.caller.kind === 'client' ? ctx.caller.accountId : NO_ROW,

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { clientOf } from '../helpers/client.ts';
+import { givenAccount } from '../helpers/factories.ts';
+import { type GraphQLResponse, useTestGateway } from '../helpers/gateway.ts';
+import { putTaskInState } from '../helpers/rows.ts';
+
+const gateway = useTestGateway();
+
+interface Page {
+  tasks: {
+    __typename: string;
+    edges: { cursor: string; node: { id: string; model: string; state: string; runner: string } }[];
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null; startCursor: string | null };
+  };
+}
+
+const TASKS = `
+  query Tasks($first: Int, $after: String, $last: Int, $before: String, $filter: TaskFilter) {
+    tasks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
+      __typename
+      ... on QueryTasksConnection {
+        edges { cursor node { id model state runner } }
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      }
+    }
+  }`;
+
+async function givenTasks(count: number) {
+  const account = await givenAccount(10_000);
+  const client = clientOf(gateway, account.apiKey);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push((await client.submit({ model: i % 2 ? 'upscale' : 'image-fast', input: { i } })).id);
+  return { account, client, ids };
+}
+
+describe('tasks', () => {
+  it('pages through the caller\'s tasks newest first, forward and back, with no gap or repeat', async () => {
+    const { account, ids } = await givenTasks(7);
+    const newestFirst = [...ids].reverse();
+
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const res: GraphQLResponse<Page> = await gateway.gql<Page>(TASKS, { first: 3, after }, account.apiKey);
+      const page = res.data?.tasks;
+      if (!page) throw new Error(JSON.stringify(res.errors));
+      seen.push(...page.edges.map((edge) => edge.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(newestFirst);
+
+    const last = await gateway.gql<Page>(TASKS, { last: 2 }, account.apiKey);
+    expect(last.data?.tasks.edges.map((edge) => edge.node.id)).toEqual(newestFirst.slice(-2));
+    const before = await gateway.gql<Page>(TASKS, { last: 2, before: last.data?.tasks.pageInfo.startCursor }, account.apiKey);
+    expect(before.data?.tasks.edges.map((edge) => edge.node.id)).toEqual(newestFirst.slice(-4, -2));
+  });
+
+  it('filters by state, model and runner together', async () => {
+    const { account, client, ids } = await givenTasks(4);
+    await client.cancel({ taskId: ids[0] ?? '' });
+    await putTaskInState(ids[2] ?? '', 'RUNNING', 0.2);
+    const local = await client.submit({ model: 'image-fast', runner: 'LOCAL' });
+
+    const byState = await gateway.gql<Page>(TASKS, { first: 10, filter: { states: ['CANCELLED', 'RUNNING'] } }, account.apiKey);
+    expect(byState.data?.tasks.edges.map((edge) => edge.node.id)).toEqual([ids[2], ids[0]]);
+
+    const byModel = await gateway.gql<Page>(TASKS, { first: 10, filter: { models: ['upscale'] } }, account.apiKey);
+    expect(byModel.data?.tasks.edges.map((edge) => edge.node.id)).toEqual([ids[3], ids[1]]);
+
+    const combined = await gateway.gql<Page>(
+      TASKS,
+      { first: 10, filter: { models: ['image-fast'], runners: ['LOCAL'], states: ['PENDING'] } },
+      account.apiKey,
+    );
+    expect(combined.data?.tasks.edges.map((edge) => edge.node.id)).toEqual([local.id]);
+  });
+
+  it('answers InvalidApiKeyError without a client key', async () => {
+    const res = await gateway.gql<Page>(TASKS, { first: 1 });
+    expect(res.data?.tasks.__typename).toBe('InvalidApiKeyError');
+  });
+});
+
+describe('task', () => {
+  it('returns the task by id and by outTaskId with the same shape as submitTask', async () => {
+    const account = await givenAccount(100);
+    const client = clientOf(gateway, account.apiKey);
+    const submitted = await client.submit({ model: 'image-fast', outTaskId: 'mine', input: { x: [1, { y: null }] } });
+    expect(await client.task({ id: submitted.id })).toEqual(submitted);
+    expect(await client.task({ outTaskId: 'mine' })).toEqual(submitted);
+  });
+
+  it('lists the events of a task oldest first', async () => {
+    const account = await givenAccount(100);
+    const client = clientOf(gateway, account.apiKey);
+    const task = await client.submit({ model: 'image-fast' });
+    await client.cancel({ taskId: task.id });
+    const res = await gateway.gql<{ task: { events: { edges: { node: { type: string; state: string; cursor: string; task: { id: string } } }[] } } }>(
+      'query($id: ID) { task(id: $id) { ... on Task { events { edges { node { type state cursor task { id } } } } } } }',
+      { id: task.id },
+      account.apiKey,
+    );
+    const events = res.data?.task.events.edges.map((edge) => edge.node) ?? [];
+    expect(events.map((event) => [event.type, event.state])).toEqual([['SUBMITTED', 'PENDING'], ['CANCELLED', 'CANCELLED']]);
+    expect(events.every((event) => event.task.id === task.id && event.cursor.length > 0)).toBe(true);
+  });
+});
+
+describe('account and models', () => {
+  it('shows the balance and the ledger newest first, each entry with its balance after', async () => {
+    const account = await givenAccount(100);
+    const client = clientOf(gateway, account.apiKey);
+    const task = await client.submit({ model: 'image-fast' });
+    await client.cancel({ taskId: task.id });
+    const res = await gateway.gql<{ account: { balance: number; name: string; ledger: { edges: { node: { kind: string; amount: number; balanceAfter: number } }[] } } }>(
+      '{ account { ... on Account { balance name ledger(first: 10) { edges { node { kind amount balanceAfter } } } } } }',
+      {},
+      account.apiKey,
+    );
+    expect(res.data?.account.balance).toBe(100);
+    expect(res.data?.account.ledger.edges.map((edge) => edge.node)).toEqual([
+      { kind: 'REFUND', amount: 4, balanceAfter: 100 },
+      { kind: 'HOLD', amount: -4, balanceAfter: 96 },
+      { kind: 'GRANT', amount: 100, balanceAfter: 100 },
+    ]);
+  });
+
+  it('lists the seeded catalog with its cancel policy', async () => {
+    const res = await gateway.gql('{ models { name price pendingCancel refundCutoff } }');
+    expect(res.data).toEqual({
+      models: [
+        { name: 'agent-run', price: 25, pendingCancel: 'CONFLICT', refundCutoff: 0.25 },
+        { name: 'image-fast', price: 4, pendingCancel: 'FREE', refundCutoff: 0.9 },
+        { name: 'upscale', price: 2, pendingCancel: 'FREE', refundCutoff: 0 },
+        { name: 'video-hd', price: 120, pendingCancel: 'FREE', refundCutoff: 0.5 },
+      ],
+    });
+  });
+});
