@@ -11,6 +11,8 @@ export interface Config {
   demo: boolean | undefined;
   /** Connections in this instance's PostgreSQL pool. */
   databasePoolSize: number;
+  /** How often this instance looks for expired leases. */
+  leaseSweepMs: number;
 }
 
 export class ConfigError extends Error {
@@ -46,5 +48,6 @@ export function readConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.TASKGATE_DATA_DIR ?? '.data'),
     demo: flag(env, 'TASKGATE_DEMO'),
     databasePoolSize: integer(env, 'TASKGATE_DB_POOL_SIZE', 10, 1, 1000),
+    leaseSweepMs: integer(env, 'TASKGATE_LEASE_SWEEP_MS', 250, 10, 60_000),
   };
 }

@@ -5,6 +5,7 @@ import { connectDatabase, disconnectDatabase } from './db/client.ts';
 import { openDatabase } from './db/open-database.ts';
 import { recallDemoCredentials, rememberDemoCredentials } from './demo-credentials.ts';
 import { createHttpServer, listen } from './http/server.ts';
+import { startLeaseExpiry } from './jobs/lease-expiry.ts';
 import { seedDemo } from './services/seed-demo.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
   connectDatabase(database.url, config.databasePoolSize);
   if (config.demo ?? database.embedded) await showDemo(config.dataDir);
 
+  const leaseExpiry = startLeaseExpiry(config.leaseSweepMs, (error) => {
+    console.error('lease expiry sweep failed:', error instanceof Error ? error.message : error);
+  });
   const server = createHttpServer(createApp());
   const port = await listen(server, config.port);
   console.log(`taskgate listening on http://localhost:${port}/graphql`);
@@ -43,7 +47,9 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS).unref();
     server.close(() => {
       clearTimeout(force);
-      void disconnectDatabase()
+      void leaseExpiry
+        .stop()
+        .then(disconnectDatabase)
         .then(() => database.stop())
         .then(() => process.exit(0));
     });

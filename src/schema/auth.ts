@@ -6,3 +6,9 @@ export function clientAccountId(ctx: Context): string {
   if (ctx.caller.kind !== 'client') throw new InvalidApiKeyError();
   return ctx.caller.accountId;
 }
+
+/** The calling worker; anyone else gets InvalidApiKeyError, an API key included. */
+export function workerIdOf(ctx: Context): string {
+  if (ctx.caller.kind !== 'worker') throw new InvalidApiKeyError();
+  return ctx.caller.workerId;
+}

@@ -34,6 +34,8 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    // `node` is defined in node.queries.ts, to keep other accounts' tasks out of it.
+    nodeQueryOptions: false,
     nodesQueryOptions: false,
   },
 });

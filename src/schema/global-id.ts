@@ -7,16 +7,19 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
+/** The row id inside a global id of `typename`, or undefined when it is not one. */
+export function idOf(typename: string, globalId: string): string | undefined {
+  try {
+    const decoded = decodeGlobalID(globalId);
+    return decoded.typename === typename && isUuid(decoded.id) ? decoded.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The row id inside a global id of `typename`, or InvalidParamError naming `param`. */
 export function decodeIdOf(typename: string, globalId: string, param: string): string {
-  let decoded: { typename: string; id: string } | undefined;
-  try {
-    decoded = decodeGlobalID(globalId);
-  } catch {
-    decoded = undefined;
-  }
-  if (decoded?.typename !== typename || !isUuid(decoded.id)) {
-    throw new InvalidParamError(param, `${param} is not a ${typename} id.`);
-  }
-  return decoded.id;
+  const id = idOf(typename, globalId);
+  if (id === undefined) throw new InvalidParamError(param, `${param} is not a ${typename} id.`);
+  return id;
 }

@@ -11,5 +11,7 @@ import './account/ledger-entry.type.ts';
 import './account/account.queries.ts';
 import './model/model.type.ts';
 import './model/model.queries.ts';
+import './node.queries.ts';
+import './worker/worker.mutations.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

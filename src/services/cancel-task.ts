@@ -11,7 +11,7 @@ import { commitTransition } from './task-transition.ts';
  * and changes nothing, otherwise the task, its refund and its event commit
  * together.
  */
-export async function cancelTask(accountId: string, ref: TaskRef, now = () => new Date()): Promise<Task> {
+export async function cancelTask(accountId: string, ref: TaskRef): Promise<Task> {
   return db().$transaction(async (tx) => {
     const locked = await lockAccountTask(tx, accountId, ref);
     if (!locked) throw new TaskNotFoundError();
@@ -28,19 +28,10 @@ export async function cancelTask(accountId: string, ref: TaskRef, now = () => ne
       case 'refused':
         throw decision.error;
       case 'cancel': {
-        const at = now();
         return commitTransition(tx, locked, {
           event: 'CANCELLED',
           refund: decision.refund,
-          at,
-          data: {
-            state: 'CANCELLED',
-            creditsUsed: decision.creditsUsed,
-            cancelledAt: at,
-            finishedAt: at,
-            leaseOwner: null,
-            leaseExpiresAt: null,
-          },
+          data: { state: 'CANCELLED', creditsUsed: decision.creditsUsed, cancelledAt: locked.now, finishedAt: locked.now },
         });
       }
     }

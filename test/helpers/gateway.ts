@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { connectDatabase, disconnectDatabase } from '../../src/db/client.ts';
 import { createHttpServer, listen } from '../../src/http/server.ts';
+import { startLeaseExpiry, type LeaseExpiryLoop } from '../../src/jobs/lease-expiry.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { ledgerViolations } from './invariants.ts';
 
@@ -27,11 +28,15 @@ export interface TestGateway {
 export function useTestGateway(): TestGateway {
   let database: TestDatabase | undefined;
   let server: Server | undefined;
+  let leaseExpiry: LeaseExpiryLoop | undefined;
   let url = '';
 
   beforeAll(async () => {
     database = await createTestDatabase();
     connectDatabase(database.url);
+    leaseExpiry = startLeaseExpiry(50, (error) => {
+      throw error;
+    });
     server = createHttpServer(createApp());
     url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/graphql`;
   });
@@ -51,6 +56,7 @@ export function useTestGateway(): TestGateway {
         resolve();
       });
     });
+    await leaseExpiry?.stop();
     await disconnectDatabase();
     await database?.drop();
   });

@@ -29,9 +29,12 @@ export async function taskCount(accountId: string): Promise<number> {
   return db().task.count({ where: { accountId } });
 }
 
+const FIXTURE_WORKER = '00000000-0000-4000-8000-00000000f1f0';
+
 /**
- * Moves a task as a worker would (claimed, progressed, finished), with its
- * event and, for a failure, its refund; for client-side tests.
+ * Puts a task where a worker would have taken it (claimed at `progress`, or
+ * finished), with its event and, for a failure, its refund: a fixture for
+ * client-side tests that must pick one task out of a shared queue.
  */
 export async function putTaskInState(
   globalTaskId: string,
@@ -52,6 +55,9 @@ export async function putTaskInState(
         startedAt: now,
         finishedAt: finished ? now : null,
         creditsUsed: state === 'COMPLETED' ? price : null,
+        leaseOwner: finished ? null : FIXTURE_WORKER,
+        leaseExpiresAt: finished ? null : new Date(now.getTime() + 60_000),
+        leaseSeconds: finished ? null : 60,
       },
     });
     if (state === 'FAILED') await moveCredits(tx, { accountId, taskId: id, kind: 'REFUND', amount: price });

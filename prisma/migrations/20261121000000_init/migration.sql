@@ -82,6 +82,7 @@ CREATE TABLE "Task" (
     "creditsUsed" INTEGER,
     "leaseOwner" UUID,
     "leaseExpiresAt" TIMESTAMPTZ(3),
+    "leaseSeconds" INTEGER,
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "startedAt" TIMESTAMPTZ(3),
     "finishedAt" TIMESTAMPTZ(3),
@@ -185,6 +186,9 @@ ALTER TABLE "Model" ADD CONSTRAINT "Model_refundCutoff_fraction" CHECK ("refundC
 ALTER TABLE "Model" ADD CONSTRAINT "Model_pendingCancelRetrySeconds_positive" CHECK ("pendingCancelRetrySeconds" > 0);
 ALTER TABLE "Task" ADD CONSTRAINT "Task_progress_fraction" CHECK ("progress" BETWEEN 0 AND 1);
 ALTER TABLE "Task" ADD CONSTRAINT "Task_attempts_nonnegative" CHECK ("attempts" >= 0);
+ALTER TABLE "Task" ADD CONSTRAINT "Task_lease_only_while_running" CHECK (
+    ("state" = 'RUNNING') = ("leaseOwner" IS NOT NULL AND "leaseExpiresAt" IS NOT NULL AND "leaseSeconds" IS NOT NULL)
+);
 ALTER TABLE "LedgerEntry" ADD CONSTRAINT "LedgerEntry_amount_sign" CHECK (
     ("kind" = 'HOLD' AND "amount" < 0) OR ("kind" IN ('GRANT', 'REFUND') AND "amount" > 0)
 );

@@ -1,19 +1,9 @@
 import { builder } from '../builder.ts';
 import { RunnerEnum, TaskStateEnum } from '../enums.ts';
-import { isUuid } from '../global-id.ts';
-
-const NO_ROW = '00000000-0000-0000-0000-000000000000';
 
 export const TaskNode = builder.prismaNode('Task', {
   description: 'A long-running, billable unit of work: an agent run or a media generation.',
   id: { field: 'id' },
-  // `node(id:)` must not reveal other accounts' tasks, nor fail on a malformed id:
-  // anything but the caller's own task matches no row, and no row is a plain null.
-  nullable: true,
-  findUnique: (id, ctx) => ({
-    id: isUuid(id) ? id : NO_ROW,
-    accountId: ctx.caller.kind === 'client' ? ctx.caller.accountId : NO_ROW,
-  }),
   fields: (t) => ({
     outTaskId: t.exposeString('outTaskId', { nullable: true, description: "The client's idempotency key." }),
     model: t.exposeString('modelName', { description: 'The catalog model it runs.' }),

@@ -1,0 +1,23 @@
+import { brandWithType } from '@pothos/core';
+import { db } from '../db/client.ts';
+import { builder } from './builder.ts';
+import { idOf } from './global-id.ts';
+import { TaskNode } from './task/task.type.ts';
+
+builder.queryField('node', (t) =>
+  t.field({
+    type: builder.nodeInterfaceRef(),
+    nullable: true,
+    description:
+      'Refetches one of your objects by its global id. Anything else, a malformed id or another account\'s task included, is null.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const id = idOf('Task', args.id);
+      if (id === undefined || ctx.caller.kind !== 'client') return null;
+      const task = await db().task.findFirst({ where: { id, accountId: ctx.caller.accountId } });
+      if (!task) return null;
+      brandWithType(task, TaskNode);
+      return task;
+    },
+  }),
+);

@@ -1,0 +1,68 @@
+import { InvalidApiKeyError, InvalidParamError, LeaseLostError, TaskNotFoundError } from '../../domain/errors.ts';
+import { claimTask } from '../../services/claim-task.ts';
+import { completeTask } from '../../services/complete-task.ts';
+import { failTask } from '../../services/fail-task.ts';
+import type { LeaseRef } from '../../services/leased-task.ts';
+import { reportProgress } from '../../services/report-progress.ts';
+import { workerIdOf } from '../auth.ts';
+import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { decodeIdOf } from '../global-id.ts';
+
+const LEASED_TASK_ERRORS = [InvalidParamError, InvalidApiKeyError, TaskNotFoundError, LeaseLostError];
+
+interface LeaseArgs {
+  taskId: string;
+  attempt?: number | null;
+}
+
+function leaseRef(args: LeaseArgs, ctx: Context): LeaseRef {
+  const taskId = decodeIdOf('Task', args.taskId, 'taskId');
+  return { workerId: workerIdOf(ctx), taskId, attempt: args.attempt ?? null };
+}
+
+builder.mutationFields((t) => {
+  const leaseArgs = {
+    taskId: t.arg.id({ required: true }),
+    attempt: t.arg.int({
+      required: false,
+      description: "The claim's `attempts`; when given, a call from an earlier claim gets LeaseLostError.",
+    }),
+  };
+  return {
+    claimTask: t.prismaField({
+      type: 'Task',
+      nullable: true,
+      description:
+        'Worker key. Takes the oldest PENDING task of the given models (any model when omitted): RUNNING, attempts + 1, leased for leaseSeconds. Null when nothing is pending.',
+      errors: { types: [InvalidParamError, InvalidApiKeyError], directResult: true },
+      args: {
+        models: t.arg.stringList({ required: false }),
+        leaseSeconds: t.arg.int({ required: true, defaultValue: 30 }),
+      },
+      resolve: (_query, _root, args, ctx) =>
+        claimTask({ workerId: workerIdOf(ctx), models: args.models ?? null, leaseSeconds: args.leaseSeconds }),
+    }),
+    reportProgress: t.prismaField({
+      type: 'Task',
+      description: 'Worker key. Records progress from 0 to 1 and renews the lease. LeaseLostError: stop working on it.',
+      errors: { types: LEASED_TASK_ERRORS, directResult: true },
+      args: { ...leaseArgs, progress: t.arg.float({ required: true }) },
+      resolve: (_query, _root, args, ctx) => reportProgress(leaseRef(args, ctx), args.progress),
+    }),
+    completeTask: t.prismaField({
+      type: 'Task',
+      description: 'Worker key. Finishes the task with its output; the held price is charged.',
+      errors: { types: LEASED_TASK_ERRORS, directResult: true },
+      args: { ...leaseArgs, output: t.arg({ type: 'JSON', required: false }) },
+      resolve: (_query, _root, args, ctx) => completeTask(leaseRef(args, ctx), args.output ?? {}),
+    }),
+    failTask: t.prismaField({
+      type: 'Task',
+      description: 'Worker key. Ends the task as FAILED with a reason; the client is refunded in full.',
+      errors: { types: LEASED_TASK_ERRORS, directResult: true },
+      args: { ...leaseArgs, error: t.arg.string({ required: true }) },
+      resolve: (_query, _root, args, ctx) => failTask(leaseRef(args, ctx), args.error),
+    }),
+  };
+});
