@@ -13,6 +13,8 @@ export interface Config {
   databasePoolSize: number;
   /** How often this instance looks for expired leases. */
   leaseSweepMs: number;
+  /** Run a demo worker inside the gateway: always, never, or only when embedded. */
+  demoWorker: boolean | undefined;
 }
 
 export class ConfigError extends Error {
@@ -49,5 +51,11 @@ export function readConfig(env: Env = process.env): Config {
     demo: flag(env, 'TASKGATE_DEMO'),
     databasePoolSize: integer(env, 'TASKGATE_DB_POOL_SIZE', 10, 1, 1000),
     leaseSweepMs: integer(env, 'TASKGATE_LEASE_SWEEP_MS', 250, 10, 60_000),
+    demoWorker: flag(env, 'TASKGATE_DEMO_WORKER'),
   };
+}
+
+/** The worker process's key, when not given on its command line. */
+export function readWorkerKey(env: Env = process.env): string | undefined {
+  return env.TASKGATE_WORKER_KEY === '' ? undefined : env.TASKGATE_WORKER_KEY;
 }

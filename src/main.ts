@@ -1,24 +1,12 @@
-import { mkdir } from 'node:fs/promises';
 import { createApp } from './app.ts';
 import { readConfig } from './config.ts';
 import { connectDatabase, disconnectDatabase } from './db/client.ts';
 import { openDatabase } from './db/open-database.ts';
-import { recallDemoCredentials, rememberDemoCredentials } from './demo-credentials.ts';
+import { showDemoCredentials, startDemoWorker, type DemoWorker } from './demo/demo.ts';
 import { createHttpServer, listen } from './http/server.ts';
 import { startLeaseExpiry } from './jobs/lease-expiry.ts';
-import { seedDemo } from './services/seed-demo.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
-
-async function showDemo(dataDir: string): Promise<void> {
-  await mkdir(dataDir, { recursive: true });
-  const created = await seedDemo();
-  if (created) await rememberDemoCredentials(dataDir, created);
-  const demo = created ?? (await recallDemoCredentials(dataDir));
-  if (!demo) return;
-  console.log(`demo API key (account ${demo.accountId}): ${demo.apiKey}`);
-  console.log(`demo worker key (worker ${demo.workerId}): ${demo.workerKey}`);
-}
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -28,14 +16,17 @@ async function main(): Promise<void> {
       (database.applied.length > 0 ? `; applied ${database.applied.join(', ')}` : ''),
   );
   connectDatabase(database.url, config.databasePoolSize);
-  if (config.demo ?? database.embedded) await showDemo(config.dataDir);
+  const demo = (config.demo ?? database.embedded) ? await showDemoCredentials(config.dataDir) : undefined;
 
   const leaseExpiry = startLeaseExpiry(config.leaseSweepMs, (error) => {
     console.error('lease expiry sweep failed:', error instanceof Error ? error.message : error);
   });
   const server = createHttpServer(createApp());
   const port = await listen(server, config.port);
-  console.log(`taskgate listening on http://localhost:${port}/graphql`);
+  const url = `http://localhost:${port}/graphql`;
+  console.log(`taskgate listening on ${url}`);
+  let demoWorker: DemoWorker | undefined;
+  if ((config.demoWorker ?? database.embedded) && demo) demoWorker = startDemoWorker(url, demo.workerKey);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -45,15 +36,17 @@ async function main(): Promise<void> {
     const force = setTimeout(() => {
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS).unref();
-    server.close(() => {
-      clearTimeout(force);
-      void leaseExpiry
-        .stop()
-        .then(disconnectDatabase)
-        .then(() => database.stop())
-        .then(() => process.exit(0));
+    void (demoWorker?.stop() ?? Promise.resolve()).then(() => {
+      server.close(() => {
+        clearTimeout(force);
+        void leaseExpiry
+          .stop()
+          .then(disconnectDatabase)
+          .then(() => database.stop())
+          .then(() => process.exit(0));
+      });
+      server.closeIdleConnections();
     });
-    server.closeIdleConnections();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DemoCredentials } from './services/seed-demo.ts';
+import type { DemoCredentials } from '../services/seed-demo.ts';
 
 /**
  * Keys are stored hashed, so the demo keys are kept in the data dir (owner-only)

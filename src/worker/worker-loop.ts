@@ -1,0 +1,78 @@
+import { type GatewayClient, sleep, withRetry } from './gateway-client.ts';
+import { type Answer, CLAIM, type ClaimedTask, COMPLETE, isRefusal, PROGRESS, type Refusal } from './worker-operations.ts';
+
+export interface WorkerOptions {
+  client: GatewayClient;
+  /** Models to take; null for any. */
+  models: string[] | null;
+  leaseSeconds: number;
+  /** The simulated work: `steps` progress reports, `stepMs` apart. */
+  steps: number;
+  stepMs: number;
+  /** How long to wait before asking again when nothing is pending. */
+  idleMs: number;
+  /** Stop claiming when aborted; the task in hand is still finished. */
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+/** Runs one task to completion; false when the lease was lost and the task abandoned. */
+async function work(task: ClaimedTask, options: WorkerOptions): Promise<boolean> {
+  const call = (query: string, variables: Record<string, unknown>, field: string): Promise<Answer> =>
+    withRetry(
+      async () => (await options.client.request<Record<string, Answer>>(query, variables))[field] as Answer,
+      new AbortController().signal,
+      (error, delayMs) => {
+        options.log(`${task.id}: ${error.message}; retrying in ${Math.round(delayMs)} ms`);
+      },
+    );
+  const lease = { taskId: task.id, attempt: task.attempts };
+  for (let step = 1; step <= options.steps; step++) {
+    await sleep(options.stepMs);
+    const answer =
+      step < options.steps
+        ? await call(PROGRESS, { ...lease, progress: step / options.steps }, 'reportProgress')
+        : await call(COMPLETE, { ...lease, output: { model: task.model, simulated: true } }, 'completeTask');
+    if (isRefusal(answer)) {
+      options.log(`${task.id}: ${answer.code}, abandoning it (${answer.message})`);
+      return false;
+    }
+  }
+  options.log(`${task.id}: completed (${task.model}, attempt ${task.attempts})`);
+  return true;
+}
+
+/**
+ * Claims and runs tasks until the signal aborts: claim, report progress on a
+ * schedule, complete. LeaseLostError abandons the task; transport failures are
+ * retried with backoff.
+ */
+export async function runWorker(options: WorkerOptions): Promise<void> {
+  const { signal } = options;
+  const stopped = (): boolean => signal.aborted;
+  while (!stopped()) {
+    let claimed: ClaimedTask | Refusal | null;
+    try {
+      const data = await withRetry(
+        () => options.client.request<{ claimTask: ClaimedTask | Refusal | null }>(CLAIM, { models: options.models, leaseSeconds: options.leaseSeconds }),
+        signal,
+        (error, delayMs) => {
+          options.log(`claim: ${error.message}; retrying in ${Math.round(delayMs)} ms`);
+        },
+      );
+      claimed = data.claimTask;
+    } catch (error) {
+      if (stopped()) break;
+      options.log(`claim failed: ${error instanceof Error ? error.message : String(error)}`);
+      await sleep(options.idleMs, signal);
+      continue;
+    }
+    if (claimed === null) {
+      await sleep(options.idleMs, signal);
+    } else if (isRefusal(claimed)) {
+      throw new Error(`the gateway refused this worker: ${claimed.code} ${claimed.message}`);
+    } else {
+      await work(claimed, options);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase, db, disconnectDatabase } from '../../src/db/client.ts';
+import { claimTask } from '../../src/services/claim-task.ts';
+import { submitTask } from '../../src/services/submit-task.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { givenAccount, givenWorker } from '../helpers/factories.ts';
+import { ledgerViolations } from '../helpers/invariants.ts';
+import { runScript, type RunningProcess } from '../helpers/processes.ts';
+
+let database: TestDatabase;
+const processes: RunningProcess[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  connectDatabase(database.url);
+});
+
+afterEach(async () => {
+  await Promise.all(processes.splice(0).map((running) => running.stop()));
+  expect(await ledgerViolations(database.url)).toEqual([]);
+});
+
+afterAll(async () => {
+  await disconnectDatabase();
+  await database.drop();
+});
+
+/** `npm start` on this file's database; resolves with its GraphQL URL once it listens. */
+async function startGateway(env: Record<string, string> = {}): Promise<{ url: string; process: RunningProcess }> {
+  const gateway = runScript('src/main.ts', [], { DATABASE_URL: database.url, PORT: '0', TASKGATE_DEMO: '0', ...env });
+  processes.push(gateway);
+  const [, url] = await gateway.waitFor(/listening on (\S+)/);
+  return { url: url ?? '', process: gateway };
+}
+
+async function waitUntil(check: () => Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('gateway processes', () => {
+  it('npm start with a worker runs a submitted task to COMPLETED, charging its price', async () => {
+    const { url } = await startGateway();
+    const account = await givenAccount(100);
+    const { workerKey } = await givenWorker();
+    processes.push(runScript('src/worker/main.ts', ['--url', url, '--steps', '2', '--step-ms', '50'], { TASKGATE_WORKER_KEY: workerKey }));
+
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${account.apiKey}` },
+      body: JSON.stringify({ query: 'mutation { submitTask(input: { model: "image-fast", outTaskId: "e2e" }) { __typename } }' }),
+    });
+    expect(await response.json()).toEqual({ data: { submitTask: { __typename: 'Task' } } });
+
+    await waitUntil(async () => (await db().task.findFirstOrThrow({ where: { outTaskId: 'e2e' } })).state === 'COMPLETED', 15_000);
+    expect(await db().task.findFirstOrThrow({ where: { outTaskId: 'e2e' } })).toMatchObject({ creditsUsed: 4, progress: 1 });
+  });
+
+  it('two gateways sweeping one database handle each expired lease exactly once', async () => {
+    await Promise.all([startGateway({ TASKGATE_LEASE_SWEEP_MS: '10' }), startGateway({ TASKGATE_LEASE_SWEEP_MS: '10' })]);
+    const account = await givenAccount(10_000);
+    const { workerId } = await givenWorker();
+    const ids: string[] = [];
+    for (let n = 0; n < 40; n++) {
+      const task = await submitTask({ accountId: account.accountId, model: 'upscale', runner: 'CLOUD', input: { n }, outTaskId: null });
+      ids.push(task.id);
+    }
+
+    for (let round = 1; round <= 3; round++) {
+      for (let n = 0; n < ids.length; n++) await claimTask({ workerId, models: ['upscale'], leaseSeconds: 1 });
+      await waitUntil(async () => (await db().task.count({ where: { id: { in: ids }, state: 'RUNNING' } })) === 0, 5_000);
+    }
+
+    const events = await db().taskEvent.groupBy({ by: ['taskId', 'type'], where: { taskId: { in: ids } }, _count: true });
+    const count = (type: string) => events.filter((event) => event.type === type).map((event) => event._count);
+    expect(count('REQUEUED')).toEqual(Array.from({ length: 40 }, () => 2));
+    expect(count('FAILED')).toEqual(Array.from({ length: 40 }, () => 1));
+    expect(await db().ledgerEntry.count({ where: { taskId: { in: ids }, kind: 'REFUND' } })).toBe(40);
+  });
+});
