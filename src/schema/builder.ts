@@ -7,8 +7,9 @@ import type { JsonValue } from '@prisma/client/runtime/client';
 import { db } from '../db/client.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
+import { PAGE_ARGUMENTS_PLUGIN } from './page-arguments-plugin.ts';
 import type { Context } from './context.ts';
-import { complexityError, fieldComplexity, QUERY_LIMITS } from './query-limits.ts';
+import { complexityError, DEFAULT_PAGE, fieldComplexity, MAX_PAGE, QUERY_LIMITS } from './query-limits.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -19,7 +20,8 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: JsonValue; Output: unknown };
   };
 }>({
-  plugins: [ComplexityPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  // The page-arguments wrapper sits inside the errors plugin's, so the errors it makes are caught there.
+  plugins: [ComplexityPlugin, ErrorsPlugin, PAGE_ARGUMENTS_PLUGIN, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   complexity: { fieldComplexity, limit: QUERY_LIMITS, complexityError },
   errors: { defaultTypes: [] },
@@ -28,8 +30,8 @@ export const builder = new SchemaBuilder<{
     dmmf: getDatamodel(),
     exposeDescriptions: true,
     filterConnectionTotalCount: true,
-    maxConnectionSize: 100,
-    defaultConnectionSize: 20,
+    maxConnectionSize: MAX_PAGE,
+    defaultConnectionSize: DEFAULT_PAGE,
   },
   relay: {
     clientMutationId: 'omit',

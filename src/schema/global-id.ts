@@ -23,3 +23,16 @@ export function decodeIdOf(typename: string, globalId: string, param: string): s
   if (id === undefined) throw new InvalidParamError(param, `${param} is not a ${typename} id.`);
   return id;
 }
+
+/**
+ * A page cursor of a connection keyed by uuid, as Pothos writes it
+ * (base64 of `GPC:S:<id>`); anything else is InvalidParamError naming `param`,
+ * rather than a query the database would refuse.
+ */
+export function checkUuidCursor(cursor: string | null | undefined, param: string): void {
+  if (cursor == null) return;
+  const text = Buffer.from(cursor, 'base64').toString('utf8');
+  if (!text.startsWith('GPC:S:') || !isUuid(text.slice('GPC:S:'.length))) {
+    throw new InvalidParamError(param, `${param} is not a cursor of this connection.`);
+  }
+}

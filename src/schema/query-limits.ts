@@ -5,7 +5,9 @@ import type { Context } from './context.ts';
 /** Per operation; a connection counts its selection once per requested node. */
 export const QUERY_LIMITS = { depth: 12, breadth: 200, complexity: 20_000 };
 
-const DEFAULT_PAGE = 20;
+export const DEFAULT_PAGE = 20;
+/** Larger pages are cut to this size, so they cost no more than it. */
+export const MAX_PAGE = 100;
 const LIST_MULTIPLIER = 10;
 
 /**
@@ -15,7 +17,7 @@ const LIST_MULTIPLIER = 10;
 export const fieldComplexity: FieldComplexityFunction<Context, Record<string, unknown>> = (args, _ctx, field) => {
   if (field.args.some((arg) => arg.name === 'first')) {
     const size = [args.first, args.last].find((value): value is number => typeof value === 'number');
-    return { field: 1, multiplier: Math.max(size ?? DEFAULT_PAGE, 1) };
+    return { field: 1, multiplier: Math.min(Math.max(size ?? DEFAULT_PAGE, 1), MAX_PAGE) };
   }
   if (field.name === 'edges') return { field: 1, multiplier: 1 };
   return isListType(getNullableType(field.type)) ? { field: 1, multiplier: LIST_MULTIPLIER } : 1;

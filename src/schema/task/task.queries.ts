@@ -3,6 +3,7 @@ import { db } from '../../db/client.ts';
 import { clientAccountId } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { RunnerEnum, TaskStateEnum } from '../enums.ts';
+import { checkUuidCursor } from '../global-id.ts';
 import { taskRefFromArgs } from './task-ref.ts';
 
 const TaskFilter = builder.inputType('TaskFilter', {
@@ -34,8 +35,10 @@ builder.queryFields((t) => ({
     description: 'Your tasks, newest first.',
     errors: { types: [InvalidParamError, InvalidApiKeyError], directResult: true },
     args: { filter: t.arg({ type: TaskFilter, required: false }) },
-    resolve: (query, _root, { filter }, ctx) =>
-      db().task.findMany({
+    resolve: (query, _root, { filter, after, before }, ctx) => {
+      checkUuidCursor(after, 'after');
+      checkUuidCursor(before, 'before');
+      return db().task.findMany({
         ...query,
         where: {
           accountId: clientAccountId(ctx),
@@ -44,6 +47,7 @@ builder.queryFields((t) => ({
           ...(filter?.runners ? { runner: { in: filter.runners } } : {}),
         },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
+      });
+    },
   }),
 }));
