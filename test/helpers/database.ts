@@ -1,17 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
+import { queryOnce } from '../../src/db/query-once.ts';
 import { databaseUrl } from '../../src/db/scratch-server.ts';
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: inject('postgresServerUrl') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 export interface TestDatabase {
   url: string;
@@ -27,7 +17,7 @@ export async function createTestDatabase(migrated = true): Promise<TestDatabase>
   const template = migrated ? inject('templateDatabase') : 'template0';
   for (let attempt = 0; ; attempt++) {
     try {
-      await admin(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+      await queryOnce(inject('postgresServerUrl'), `CREATE DATABASE ${name} TEMPLATE ${template}`);
       break;
     } catch (error) {
       // Two clones of one template at the same instant can collide; a retry succeeds.
@@ -37,6 +27,8 @@ export async function createTestDatabase(migrated = true): Promise<TestDatabase>
   }
   return {
     url: databaseUrl(inject('postgresServerUrl'), name),
-    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: async () => {
+      await queryOnce(inject('postgresServerUrl'), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
   };
 }

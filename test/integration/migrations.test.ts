@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.ts';
 import { MIGRATIONS_DIR, readMigrations } from '../../src/db/migrations.ts';
+import { queryOnce } from '../../src/db/query-once.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const databases: TestDatabase[] = [];
@@ -13,16 +13,6 @@ async function emptyDatabase(): Promise<string> {
   const database = await createTestDatabase(false);
   databases.push(database);
   return database.url;
-}
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 interface HistoryRow {
@@ -42,7 +32,7 @@ describe('migrations on start', () => {
     const names = (await readMigrations()).map((migration) => migration.name);
 
     expect(await migrate(url)).toEqual(names);
-    const history = await query<HistoryRow>(url, 'SELECT * FROM "_prisma_migrations" ORDER BY migration_name');
+    const history = await queryOnce<HistoryRow>(url, 'SELECT * FROM "_prisma_migrations" ORDER BY migration_name');
     for (const [index, row] of history.entries()) {
       const file = await readFile(path.join(MIGRATIONS_DIR, names[index] ?? '', 'migration.sql'));
       expect(row).toMatchObject({
@@ -52,7 +42,7 @@ describe('migrations on start', () => {
       });
       expect(row.finished_at).toBeInstanceOf(Date);
     }
-    expect(await query(url, 'SELECT name FROM "Model" ORDER BY name')).toHaveLength(4);
+    expect(await queryOnce(url, 'SELECT name FROM "Model" ORDER BY name')).toHaveLength(4);
   });
 
   it('apply nothing the second time', async () => {
@@ -66,7 +56,7 @@ describe('migrations on start', () => {
     const runs = await Promise.all(Array.from({ length: 5 }, () => migrate(url)));
 
     expect(runs.flat()).toEqual((await readMigrations()).map((migration) => migration.name));
-    const counts = await query<{ n: string }>(url, 'SELECT COUNT(*) AS n FROM "_prisma_migrations" GROUP BY migration_name');
+    const counts = await queryOnce<{ n: string }>(url, 'SELECT COUNT(*) AS n FROM "_prisma_migrations" GROUP BY migration_name');
     expect(counts.every((row) => row.n === '1')).toBe(true);
   });
 
@@ -83,7 +73,7 @@ describe('migrations on start', () => {
     const broken = { name: '20990101000000_broken', sql: 'CREATE TABLE "Half" (id int); SELECT no_such_function();', checksum: 'a'.repeat(64) };
     await expect(migrate(url, [broken])).rejects.toThrow(/20990101000000_broken failed/);
 
-    expect(await query(url, `SELECT to_regclass('"Half"') IS NULL AS gone`)).toEqual([{ gone: true }]);
+    expect(await queryOnce(url, `SELECT to_regclass('"Half"') IS NULL AS gone`)).toEqual([{ gone: true }]);
     await expect(migrate(url, [broken])).rejects.toThrow(/failed earlier/);
   });
 });

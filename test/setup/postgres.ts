@@ -1,22 +1,12 @@
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../src/db/migrate.ts';
+import { queryOnce } from '../../src/db/query-once.ts';
 import { databaseUrl, startScratchServer } from '../../src/db/scratch-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresServerUrl: string;
     templateDatabase: string;
-  }
-}
-
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
   }
 }
 
@@ -27,13 +17,13 @@ async function admin(url: string, sql: string): Promise<void> {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const server = await startScratchServer();
   const template = `taskgate_template_${process.pid}`;
-  await admin(server.url, `DROP DATABASE IF EXISTS ${template}`);
-  await admin(server.url, `CREATE DATABASE ${template}`);
+  await queryOnce(server.url, `DROP DATABASE IF EXISTS ${template}`);
+  await queryOnce(server.url, `CREATE DATABASE ${template}`);
   await migrate(databaseUrl(server.url, template));
   project.provide('postgresServerUrl', server.url);
   project.provide('templateDatabase', template);
   return async () => {
-    await admin(server.url, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await queryOnce(server.url, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await server.stop();
   };
 }

@@ -1,21 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { queryOnce } from '../../../src/db/query-once.ts';
 import { databaseUrl } from '../../../src/db/scratch-server.ts';
 import { PgSchemaAdapter } from './pg-schema-adapter.ts';
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
-}
-
-async function runAdmin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /**
@@ -37,7 +27,7 @@ export class ScratchPostgres implements SqlMigrationAwareDriverAdapterFactory {
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
     const name = `prisma_shadow_${randomUUID().replaceAll('-', '')}`;
-    await runAdmin(this.url, `CREATE DATABASE ${quoteIdent(name)}`);
+    await queryOnce(this.url, `CREATE DATABASE ${quoteIdent(name)}`);
     this.created.push(name);
     return PgSchemaAdapter.connect(databaseUrl(this.url, name));
   }
@@ -45,7 +35,7 @@ export class ScratchPostgres implements SqlMigrationAwareDriverAdapterFactory {
   async cleanup(): Promise<void> {
     for (const name of this.created.splice(0)) {
       // FORCE (PostgreSQL 13+) ends any session the engine left open.
-      await runAdmin(this.url, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      await queryOnce(this.url, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
     }
   }
 }
