@@ -4,6 +4,7 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useRequestErrorStatus } from './http/request-error-status.ts';
 import { schema } from './schema/index.ts';
+import type { EventHub } from './events/event-hub.ts';
 import type { Context } from './schema/context.ts';
 import { authenticate, bearerToken } from './services/authenticate.ts';
 
@@ -28,8 +29,25 @@ query Account {
 }
 `;
 
+export interface AppDeps {
+  events: EventHub;
+}
+
+/** What each transport hands the context factory: an HTTP request, or a WebSocket's connection. */
+interface TransportContext {
+  request?: Request;
+  connectionParams?: Readonly<Record<string, unknown>>;
+  backedUp?: () => boolean;
+}
+
+/** The bearer key of the request: its Authorization header, or `authorization` in graphql-ws connectionParams. */
+export function keyOf(transport: TransportContext): string | undefined {
+  const header = transport.request?.headers.get('authorization') ?? transport.connectionParams?.authorization;
+  return bearerToken(typeof header === 'string' ? header : undefined);
+}
+
 /** The GraphQL server as a fetch handler; nothing listens until main.ts serves it. */
-export function createApp(): App {
+export function createApp(deps: AppDeps): App {
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -41,9 +59,11 @@ export function createApp(): App {
       maxTokensPlugin({ n: OPERATION_LIMITS.tokens }),
       useRequestErrorStatus(),
     ],
-    context: async ({ request }): Promise<Context> => ({
-      requestId: request.headers.get('x-request-id') ?? randomUUID(),
-      caller: await authenticate(bearerToken(request.headers.get('authorization'))),
+    context: async (initial: TransportContext): Promise<Context> => ({
+      requestId: initial.request?.headers.get('x-request-id') ?? randomUUID(),
+      caller: await authenticate(keyOf(initial)),
+      events: deps.events,
+      backedUp: initial.backedUp,
     }),
   });
 }

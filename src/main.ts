@@ -4,6 +4,8 @@ import { connectDatabase, disconnectDatabase } from './db/client.ts';
 import { openDatabase } from './db/open-database.ts';
 import { showDemoCredentials, startDemoWorker, type DemoWorker } from './demo/demo.ts';
 import { createHttpServer, listen } from './http/server.ts';
+import { startLiveEvents } from './events/live-events.ts';
+import { attachWebSocket } from './http/websocket.ts';
 import { startLeaseExpiry } from './jobs/lease-expiry.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -21,7 +23,12 @@ async function main(): Promise<void> {
   const leaseExpiry = startLeaseExpiry(config.leaseSweepMs, (error) => {
     console.error('lease expiry sweep failed:', error instanceof Error ? error.message : error);
   });
-  const server = createHttpServer(createApp());
+  const live = startLiveEvents(database.url, (line) => {
+    console.error(line);
+  });
+  const app = createApp({ events: live.hub });
+  const server = createHttpServer(app);
+  const websocket = attachWebSocket(server, app);
   const port = await listen(server, config.port);
   const url = `http://localhost:${port}/graphql`;
   console.log(`taskgate listening on ${url}`);
@@ -36,11 +43,13 @@ async function main(): Promise<void> {
     const force = setTimeout(() => {
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS).unref();
-    void (demoWorker?.stop() ?? Promise.resolve()).then(() => {
+    void (demoWorker?.stop() ?? Promise.resolve()).then(async () => {
+      await websocket.close();
       server.close(() => {
         clearTimeout(force);
         void leaseExpiry
           .stop()
+          .then(() => live.stop())
           .then(disconnectDatabase)
           .then(() => database.stop())
           .then(() => process.exit(0));

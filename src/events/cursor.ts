@@ -1,14 +1,16 @@
+import type { EventPosition } from './position.ts';
+
 const PREFIX = 'ev1:';
 
-/** Cursors are opaque to clients so their encoding can change with a new prefix. */
-export function encodeEventCursor(id: bigint): string {
-  return Buffer.from(PREFIX + id.toString()).toString('base64url');
+/** Cursors are opaque to clients, so their encoding can change under a new prefix. */
+export function encodeEventCursor(position: EventPosition): string {
+  return Buffer.from(`${PREFIX}${position.txid}:${position.id}`).toString('base64url');
 }
 
-/** The event id inside a cursor, or undefined when it is not one. */
-export function decodeEventCursor(cursor: string): bigint | undefined {
+/** The position inside a cursor, or undefined when it is not one. */
+export function decodeEventCursor(cursor: string): EventPosition | undefined {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith(PREFIX)) return undefined;
-  const digits = text.slice(PREFIX.length);
-  return /^\d{1,19}$/.test(digits) ? BigInt(digits) : undefined;
+  const match = /^ev1:(\d{1,19}):(\d{1,19})$/.exec(text);
+  if (!match?.[1] || !match[2]) return undefined;
+  return { txid: BigInt(match[1]), id: BigInt(match[2]) };
 }

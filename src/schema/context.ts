@@ -1,7 +1,12 @@
+import type { EventHub } from '../events/event-hub.ts';
 import type { Caller } from '../services/authenticate.ts';
 
 /** What every resolver may know of its request; read-only. */
 export interface Context {
   requestId: string;
   caller: Caller;
+  /** This instance's live event stream. */
+  events: EventHub;
+  /** True while the transport cannot take more data (a WebSocket's full send buffer). */
+  backedUp?: () => boolean;
 }

@@ -6,6 +6,7 @@ import './task/task.type.ts';
 import './task/task-event.type.ts';
 import './task/task.queries.ts';
 import './task/task.mutations.ts';
+import './task/task.subscriptions.ts';
 import './account/account.type.ts';
 import './account/ledger-entry.type.ts';
 import './account/account.queries.ts';

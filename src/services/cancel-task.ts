@@ -1,6 +1,6 @@
 import { decideCancel } from '../domain/cancel-decision.ts';
+import { commitChange } from './transaction.ts';
 import { TaskNotFoundError } from '../domain/errors.ts';
-import { db } from '../db/client.ts';
 import type { Task } from '../generated/prisma/client.ts';
 import { lockAccountTask, type TaskRef } from './task-lock.ts';
 import { commitTransition } from './task-transition.ts';
@@ -12,7 +12,7 @@ import { commitTransition } from './task-transition.ts';
  * together.
  */
 export async function cancelTask(accountId: string, ref: TaskRef): Promise<Task> {
-  return db().$transaction(async (tx) => {
+  return commitChange(async (tx) => {
     const locked = await lockAccountTask(tx, accountId, ref);
     if (!locked) throw new TaskNotFoundError();
     const decision = decideCancel({

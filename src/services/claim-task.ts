@@ -1,6 +1,6 @@
 import { InvalidParamError } from '../domain/errors.ts';
+import { commitChange } from './transaction.ts';
 import { validateLeaseSeconds } from '../domain/lease.ts';
-import { db } from '../db/client.ts';
 import { Prisma, type Task } from '../generated/prisma/client.ts';
 import { appendTaskEvent } from './task-events.ts';
 
@@ -21,7 +21,7 @@ export async function claimTask(command: ClaimCommand): Promise<Task | null> {
   const lease = validateLeaseSeconds(command.leaseSeconds);
   if (command.models?.length === 0) throw new InvalidParamError('models', 'Give at least one model, or omit models for any.');
   const byModel = command.models ? Prisma.sql`AND "modelName" = ANY(${command.models}::text[])` : Prisma.empty;
-  return db().$transaction(async (tx) => {
+  return commitChange(async (tx) => {
     const [claimed] = await tx.$queryRaw<{ id: string }[]>`
       WITH next AS (
         SELECT id FROM "Task"

@@ -1,5 +1,5 @@
 import { expiryOutcome, MAX_ATTEMPTS } from '../domain/lease.ts';
-import { db } from '../db/client.ts';
+import { commitChange } from './transaction.ts';
 import { lockExpiredLeases } from './task-lock.ts';
 import { commitTransition } from './task-transition.ts';
 
@@ -15,7 +15,7 @@ export interface ExpirySweep {
  * handling is skipped, and a handled one is no longer RUNNING.
  */
 export async function expireLeases(limit = 100): Promise<ExpirySweep> {
-  return db().$transaction(async (tx) => {
+  return commitChange(async (tx) => {
     const sweep: ExpirySweep = { requeued: 0, failed: 0 };
     for (const task of await lockExpiredLeases(tx, limit)) {
       if (expiryOutcome(task.attempts) === 'requeue') {

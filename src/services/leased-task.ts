@@ -1,6 +1,6 @@
 import { leaseLost } from '../domain/lease.ts';
+import { commitChange } from './transaction.ts';
 import { TaskNotFoundError } from '../domain/errors.ts';
-import { db } from '../db/client.ts';
 import type { Task } from '../generated/prisma/client.ts';
 import { lockTaskById, type LockedTask } from './task-lock.ts';
 import { commitTransition, type Transition } from './task-transition.ts';
@@ -18,7 +18,7 @@ export interface LeaseRef {
  * the change with its ledger entry and event.
  */
 export function changeLeasedTask(ref: LeaseRef, change: (task: LockedTask) => Transition): Promise<Task> {
-  return db().$transaction(async (tx) => {
+  return commitChange(async (tx) => {
     const locked = await lockTaskById(tx, ref.taskId);
     if (!locked) throw new TaskNotFoundError();
     const lost = leaseLost(locked, ref.workerId, ref.attempt, locked.now);

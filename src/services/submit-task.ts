@@ -1,4 +1,5 @@
 import { IdempotencyConflictError, InsufficientCreditsError, InvalidParamError } from '../domain/errors.ts';
+import { commitChange } from './transaction.ts';
 import { canonicalJson } from '../domain/json.ts';
 import type { Runner } from '../domain/task.ts';
 import { validateJsonSize, validateOutTaskId } from '../domain/validation.ts';
@@ -53,7 +54,7 @@ export async function submitTask(command: SubmitTaskCommand): Promise<Task> {
   if (!model) throw new InvalidParamError('input.model', `Unknown model "${command.model}".`);
 
   try {
-    return await db().$transaction(async (tx) => {
+    return await commitChange(async (tx) => {
       const task = await tx.task.create({
         data: {
           accountId: command.accountId,

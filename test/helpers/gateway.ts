@@ -3,6 +3,8 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { connectDatabase, disconnectDatabase } from '../../src/db/client.ts';
 import { createHttpServer, listen } from '../../src/http/server.ts';
+import { startLiveEvents, type LiveEvents } from '../../src/events/live-events.ts';
+import { attachWebSocket, type WebSocketTransport } from '../../src/http/websocket.ts';
 import { startLeaseExpiry, type LeaseExpiryLoop } from '../../src/jobs/lease-expiry.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { ledgerViolations } from './invariants.ts';
@@ -29,6 +31,8 @@ export function useTestGateway(): TestGateway {
   let database: TestDatabase | undefined;
   let server: Server | undefined;
   let leaseExpiry: LeaseExpiryLoop | undefined;
+  let live: LiveEvents | undefined;
+  let websocket: WebSocketTransport | undefined;
   let url = '';
 
   beforeAll(async () => {
@@ -37,7 +41,12 @@ export function useTestGateway(): TestGateway {
     leaseExpiry = startLeaseExpiry(50, (error) => {
       throw error;
     });
-    server = createHttpServer(createApp());
+    live = startLiveEvents(database.url, (line) => {
+      throw new Error(line);
+    });
+    const app = createApp({ events: live.hub });
+    server = createHttpServer(app);
+    websocket = attachWebSocket(server, app);
     url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/graphql`;
   });
 
@@ -46,6 +55,7 @@ export function useTestGateway(): TestGateway {
   });
 
   afterAll(async () => {
+    await websocket?.close();
     server?.closeAllConnections();
     await new Promise<void>((resolve) => {
       if (!server) {
@@ -57,6 +67,7 @@ export function useTestGateway(): TestGateway {
       });
     });
     await leaseExpiry?.stop();
+    await live?.stop();
     await disconnectDatabase();
     await database?.drop();
   });

@@ -113,7 +113,7 @@ CREATE TABLE "TaskEvent" (
     "type" "TaskEventType" NOT NULL,
     "state" "TaskState" NOT NULL,
     "progress" DOUBLE PRECISION NOT NULL,
-    "txid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    "txid" BIGINT NOT NULL DEFAULT ((pg_current_xact_id())::text)::bigint,
     "at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "TaskEvent_pkey" PRIMARY KEY ("id")
@@ -150,10 +150,16 @@ CREATE INDEX "LedgerEntry_accountId_id_idx" ON "LedgerEntry"("accountId", "id" D
 CREATE UNIQUE INDEX "LedgerEntry_taskId_kind_key" ON "LedgerEntry"("taskId", "kind");
 
 -- CreateIndex
-CREATE INDEX "TaskEvent_accountId_id_idx" ON "TaskEvent"("accountId", "id");
+CREATE INDEX "TaskEvent_txid_id_idx" ON "TaskEvent"("txid", "id");
+
+-- CreateIndex
+CREATE INDEX "TaskEvent_accountId_txid_id_idx" ON "TaskEvent"("accountId", "txid", "id");
 
 -- CreateIndex
 CREATE INDEX "TaskEvent_taskId_id_idx" ON "TaskEvent"("taskId", "id");
+
+-- CreateIndex
+CREATE INDEX "TaskEvent_at_idx" ON "TaskEvent"("at");
 
 -- AddForeignKey
 ALTER TABLE "ApiKey" ADD CONSTRAINT "ApiKey_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id") ON DELETE CASCADE ON UPDATE CASCADE;

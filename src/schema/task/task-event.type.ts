@@ -2,12 +2,12 @@ import { encodeEventCursor } from '../../events/cursor.ts';
 import { builder } from '../builder.ts';
 import { TaskEventTypeEnum, TaskStateEnum } from '../enums.ts';
 
-builder.prismaObject('TaskEvent', {
+export const TaskEventObject = builder.prismaObject('TaskEvent', {
   description: 'One change of a task, in the order changes were committed.',
   fields: (t) => ({
     cursor: t.string({
       description: 'Opaque position in the event log; resume a stream after it.',
-      resolve: (event) => encodeEventCursor(event.id),
+      resolve: (event) => encodeEventCursor(event),
     }),
     type: t.expose('type', { type: TaskEventTypeEnum }),
     state: t.expose('state', { type: TaskStateEnum, description: 'The task state this event left.' }),

@@ -1,0 +1,94 @@
+import { type LoggedEvent, readLog, settledEnd } from './event-log.ts';
+import { type EventPosition, LOG_START } from './position.ts';
+
+export type EventSink = (event: LoggedEvent) => void;
+
+export interface Registration {
+  /** Every event after this position reaches the sink; none at or before it. */
+  readonly position: EventPosition;
+  unregister(): void;
+}
+
+const BATCH = 500;
+
+/**
+ * This instance's one reader of the event log. Woken by commits here and by
+ * hints from other instances, it reads what settled since its position and
+ * hands each event to the sinks registered for the event's account, in log
+ * order. It reads nothing while nobody listens.
+ */
+export class EventHub {
+  private position: EventPosition = LOG_START;
+  private readonly sinks = new Map<string, Set<EventSink>>();
+  private listeners = 0;
+  /** Reads and registrations run one at a time, in order. */
+  private queue: Promise<void> = Promise.resolve();
+  private readPending = false;
+
+  constructor(private readonly onError: (error: unknown) => void) {}
+
+  /** Reads the log soon; wakes arriving while a read runs merge into one more read. */
+  wake(): void {
+    if (this.readPending || this.listeners === 0) return;
+    this.readPending = true;
+    this.enqueue(async () => {
+      this.readPending = false;
+      await this.drain();
+    });
+  }
+
+  /** Registers a sink for an account's events; resolves once the hub is current. */
+  register(accountId: string, sink: EventSink): Promise<Registration> {
+    return new Promise((resolve, reject) => {
+      this.enqueue(async () => {
+        try {
+          if (this.listeners === 0) this.position = await settledEnd();
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        const forAccount = this.sinks.get(accountId) ?? new Set<EventSink>();
+        this.sinks.set(accountId, forAccount);
+        forAccount.add(sink);
+        this.listeners += 1;
+        let registered = true;
+        resolve({
+          position: this.position,
+          unregister: () => {
+            if (!registered) return;
+            registered = false;
+            this.listeners -= 1;
+            forAccount.delete(sink);
+            if (forAccount.size === 0) this.sinks.delete(accountId);
+          },
+        });
+      });
+    });
+  }
+
+  get listenerCount(): number {
+    return this.listeners;
+  }
+
+  /** Resolves when everything queued so far is done. */
+  settled(): Promise<void> {
+    return this.queue;
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.queue = this.queue.then(work).catch(this.onError);
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      if (this.listeners === 0) return;
+      const events = await readLog({ after: this.position, limit: BATCH });
+      for (const event of events) {
+        this.position = { txid: event.txid, id: event.id };
+        const forAccount = this.sinks.get(event.accountId);
+        if (forAccount) for (const sink of forAccount) sink(event);
+      }
+      if (events.length < BATCH) return;
+    }
+  }
+}

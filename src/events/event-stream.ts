@@ -1,0 +1,83 @@
+/**
+ * A bounded queue read as an async iterator: the producer pushes without
+ * waiting, the consumer pulls. A consumer that falls `limit` items behind is
+ * cut off: `end` reports why instead of letting memory grow.
+ */
+export class EventStream<T> implements AsyncIterableIterator<T> {
+  private readonly items: T[] = [];
+  private waiting: ((result: IteratorResult<T>) => void) | undefined;
+  /** No more items are accepted; those queued are still read. */
+  private finished = false;
+  private released = false;
+
+  constructor(
+    private readonly limit: number,
+    private readonly onOverflow: () => T,
+    private readonly onClose: () => void,
+  ) {}
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  push(item: T): void {
+    if (this.finished) return;
+    if (this.items.length >= this.limit) this.cut(this.onOverflow());
+    else this.deliver(item);
+  }
+
+  /** Drops what is queued and ends the stream with `last`, which explains why. */
+  cut(last: T): void {
+    if (this.finished) return;
+    this.items.length = 0;
+    this.deliver(last);
+    this.finished = true;
+    this.release();
+  }
+
+  private deliver(item: T): void {
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: item, done: false });
+    } else {
+      this.items.push(item);
+    }
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    const item = this.items.shift();
+    if (item !== undefined) return Promise.resolve({ value: item, done: false });
+    if (this.finished) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  /** Ends the stream now, dropping what is queued. */
+  close(): void {
+    this.finished = true;
+    this.items.length = 0;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: undefined, done: true });
+    }
+    this.release();
+  }
+
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.onClose();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The last item of a stream cut off by the server, with why and where to
+ * resume: the subscription resolver turns it into a GraphQL error.
+ */
+export class StreamClosed {
+  constructor(
+    readonly code: 'SLOW_CONSUMER',
+    readonly message: string,
+    /** The cursor of the last event delivered; null when none was. */
+    readonly resumeAfter: string | null,
+  ) {}
+}
+
+/** How far behind a listener may fall before it is cut off and must resume with its cursor. */
+export const LISTENER_BUFFER = 1_000;
+
+export function slowConsumer(resumeAfter: string | null): StreamClosed {
+  return new StreamClosed(
+    'SLOW_CONSUMER',
+    `This listener fell more than ${LISTENER_BUFFER} events behind and was closed; subscribe again with after: resumeAfter to continue without a gap.`,
+    resumeAfter,
+  );
+}

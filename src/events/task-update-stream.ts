@@ -1,0 +1,79 @@
+import { db } from '../db/client.ts';
+import { TaskNotFoundError } from '../domain/errors.ts';
+import { isTerminal } from '../domain/task.ts';
+import type { Task } from '../generated/prisma/client.ts';
+import type { TaskRef } from '../services/task-lock.ts';
+import type { EventHub } from './event-hub.ts';
+import { EventStream } from './event-stream.ts';
+import { LISTENER_BUFFER, slowConsumer, type StreamClosed } from './stream-closed.ts';
+
+export type TaskUpdate = Task | StreamClosed;
+
+function sameSnapshot(a: Task, b: Task): boolean {
+  return a.state === b.state && a.progress === b.progress && a.attempts === b.attempts && a.updatedAt.getTime() === b.updatedAt.getTime();
+}
+
+/**
+ * One task of the account: as it is now, then after every change of it,
+ * ending after a terminal state. Changes are registered for before the task is
+ * read, so none falls between the read and the stream.
+ */
+export async function taskUpdateStream(
+  hub: EventHub,
+  accountId: string,
+  ref: TaskRef,
+  backedUp?: () => boolean,
+): Promise<AsyncIterableIterator<TaskUpdate>> {
+  const found = await db().task.findFirst({ where: { ...ref, accountId }, select: { id: true } });
+  if (!found) throw new TaskNotFoundError();
+  const live = new EventStream<TaskUpdate>(
+    LISTENER_BUFFER,
+    () => slowConsumer(null),
+    () => {
+      registration.unregister();
+    },
+  );
+  const registration = await hub.register(accountId, (event) => {
+    if (event.taskId !== found.id) return;
+    if (backedUp?.()) live.cut(slowConsumer(null));
+    else live.push(event.task);
+  });
+  const current = await db().task.findUniqueOrThrow({ where: { id: found.id } });
+  let last: Task | undefined;
+  let ended = false;
+
+  const iterator: AsyncIterableIterator<TaskUpdate> = {
+    async next() {
+      if (ended) {
+        live.close();
+        return { value: undefined, done: true };
+      }
+      let update: TaskUpdate;
+      if (!last) {
+        update = current;
+      } else {
+        for (;;) {
+          const result = await live.next();
+          if (result.done) return result;
+          update = result.value;
+          if (!('state' in update) || !sameSnapshot(update, last)) break;
+        }
+      }
+      if ('state' in update) {
+        last = update;
+        ended = isTerminal(update.state);
+      } else {
+        ended = true;
+      }
+      return { value: update, done: false };
+    },
+    return() {
+      live.close();
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}

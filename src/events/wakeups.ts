@@ -1,0 +1,97 @@
+import pg from 'pg';
+
+export const CHANNEL = 'taskgate_events';
+
+export interface Wakeups {
+  /** Tells every instance (this one too) that events committed; coalesced. */
+  notify(): void;
+  stop(): Promise<void>;
+}
+
+export interface WakeupOptions {
+  url: string;
+  /** Called on every notification, and after each (re)connection to catch up. */
+  onWake: () => void;
+  /** At most one NOTIFY per this many milliseconds from this instance. */
+  coalesceMs?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * One connection per instance that LISTENs for and sends wake-up hints.
+ * A hint carries no payload: it only makes instances read the event log, so
+ * hints can be merged freely, and NOTIFY stays out of the transactions that
+ * write events (inside them, its global commit lock would throttle writers).
+ * The connection comes back by itself after PostgreSQL restarts.
+ */
+export function startWakeups(options: WakeupOptions): Wakeups {
+  const coalesceMs = options.coalesceMs ?? 5;
+  const log = options.log ?? (() => undefined);
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retryMs = 250;
+  let pending = false;
+  let sending = false;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: options.url });
+    next.on('notification', () => {
+      options.onWake();
+    });
+    next.on('error', () => undefined);
+    next.on('end', () => {
+      if (client === next) client = undefined;
+      if (!stopped) schedule();
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      log(`event wake-ups: ${error instanceof Error ? error.message : String(error)}; retrying in ${retryMs} ms`);
+      await next.end().catch(() => undefined);
+      schedule();
+      return;
+    }
+    if (stopped) {
+      await next.end();
+      return;
+    }
+    client = next;
+    retryMs = 250;
+    options.onWake();
+  };
+  const schedule = (): void => {
+    setTimeout(() => void connect(), retryMs).unref();
+    retryMs = Math.min(retryMs * 2, 5_000);
+  };
+
+  const send = (): void => {
+    if (sending || !pending) return;
+    sending = true;
+    pending = false;
+    const done = (): void => {
+      setTimeout(() => {
+        sending = false;
+        send();
+      }, coalesceMs).unref();
+    };
+    if (!client) {
+      done();
+      return;
+    }
+    client.query(`NOTIFY ${CHANNEL}`).then(done, done);
+  };
+
+  const started = connect();
+  return {
+    notify() {
+      pending = true;
+      send();
+    },
+    async stop() {
+      stopped = true;
+      await started;
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
