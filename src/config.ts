@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { DEFAULT_EVENT_RETENTION_DAYS } from './events/retention.ts';
+import { DEFAULT_LISTENER_BUFFER } from './events/stream-closed.ts';
 
 export interface Config {
   /** TCP port of the HTTP server; 0 picks a free one. */
@@ -15,6 +17,10 @@ export interface Config {
   leaseSweepMs: number;
   /** Run a demo worker inside the gateway: always, never, or only when embedded. */
   demoWorker: boolean | undefined;
+  /** Days of task events kept for streams to resume from. */
+  eventRetentionDays: number;
+  /** Undelivered events a listener may hold before it is closed. */
+  listenerBuffer: number;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +58,8 @@ export function readConfig(env: Env = process.env): Config {
     databasePoolSize: integer(env, 'TASKGATE_DB_POOL_SIZE', 10, 1, 1000),
     leaseSweepMs: integer(env, 'TASKGATE_LEASE_SWEEP_MS', 250, 10, 60_000),
     demoWorker: flag(env, 'TASKGATE_DEMO_WORKER'),
+    eventRetentionDays: integer(env, 'TASKGATE_EVENT_RETENTION_DAYS', DEFAULT_EVENT_RETENTION_DAYS, 1, 3650),
+    listenerBuffer: integer(env, 'TASKGATE_LISTENER_BUFFER', DEFAULT_LISTENER_BUFFER, 10, 1_000_000),
   };
 }
 

@@ -6,6 +6,7 @@ import { showDemoCredentials, startDemoWorker, type DemoWorker } from './demo/de
 import { createHttpServer, listen } from './http/server.ts';
 import { startLiveEvents } from './events/live-events.ts';
 import { attachWebSocket } from './http/websocket.ts';
+import { startEventRetention } from './jobs/event-retention.ts';
 import { startLeaseExpiry } from './jobs/lease-expiry.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -23,8 +24,15 @@ async function main(): Promise<void> {
   const leaseExpiry = startLeaseExpiry(config.leaseSweepMs, (error) => {
     console.error('lease expiry sweep failed:', error instanceof Error ? error.message : error);
   });
-  const live = startLiveEvents(database.url, (line) => {
-    console.error(line);
+  const live = startLiveEvents({
+    databaseUrl: database.url,
+    listenerBuffer: config.listenerBuffer,
+    log: (line) => {
+      console.error(line);
+    },
+  });
+  const retention = startEventRetention(config.eventRetentionDays, (error) => {
+    console.error('event retention failed:', error instanceof Error ? error.message : error);
   });
   const app = createApp({ events: live.hub });
   const server = createHttpServer(app);
@@ -50,6 +58,7 @@ async function main(): Promise<void> {
         void leaseExpiry
           .stop()
           .then(() => live.stop())
+          .then(() => retention.stop())
           .then(disconnectDatabase)
           .then(() => database.stop())
           .then(() => process.exit(0));

@@ -3,7 +3,7 @@ import type { EventHub } from './event-hub.ts';
 import { type LoggedEvent, readLog } from './event-log.ts';
 import { EventStream } from './event-stream.ts';
 import { type EventPosition, isAfter } from './position.ts';
-import { LISTENER_BUFFER, slowConsumer, type StreamClosed } from './stream-closed.ts';
+import { slowConsumer, type StreamClosed } from './stream-closed.ts';
 
 export interface AccountStreamOptions {
   hub: EventHub;
@@ -29,7 +29,7 @@ export async function accountEventStream(options: AccountStreamOptions): Promise
   let delivered: EventPosition | null = options.after;
   const resumeAfter = (): string | null => (delivered ? encodeEventCursor(delivered) : null);
   const live = new EventStream<StreamItem>(
-    LISTENER_BUFFER,
+    options.hub.listenerBuffer,
     () => slowConsumer(resumeAfter()),
     () => {
       registration.unregister();

@@ -25,7 +25,11 @@ export class EventHub {
   private queue: Promise<void> = Promise.resolve();
   private readPending = false;
 
-  constructor(private readonly onError: (error: unknown) => void) {}
+  constructor(
+    private readonly onError: (error: unknown) => void,
+    /** How many undelivered events a listener may hold before it is cut off. */
+    readonly listenerBuffer: number,
+  ) {}
 
   /** Reads the log soon; wakes arriving while a read runs merge into one more read. */
   wake(): void {

@@ -1,5 +1,6 @@
 import { onCommit } from './commit-signal.ts';
 import { EventHub } from './event-hub.ts';
+import { DEFAULT_LISTENER_BUFFER } from './stream-closed.ts';
 import { startWakeups } from './wakeups.ts';
 
 export interface LiveEvents {
@@ -12,10 +13,18 @@ export interface LiveEvents {
  * a coalesced hint to the others; hints from the others wake it too; a slow
  * poll covers any hint lost while the LISTEN connection was down.
  */
-export function startLiveEvents(databaseUrl: string, log: (line: string) => void, pollMs = 200): LiveEvents {
+export interface LiveEventOptions {
+  databaseUrl: string;
+  log: (line: string) => void;
+  listenerBuffer?: number;
+  pollMs?: number;
+}
+
+export function startLiveEvents(options: LiveEventOptions): LiveEvents {
+  const { databaseUrl, log } = options;
   const hub = new EventHub((error) => {
     log(`event hub: ${error instanceof Error ? error.message : String(error)}`);
-  });
+  }, options.listenerBuffer ?? DEFAULT_LISTENER_BUFFER);
   const wakeups = startWakeups({
     url: databaseUrl,
     onWake: () => {
@@ -29,7 +38,7 @@ export function startLiveEvents(databaseUrl: string, log: (line: string) => void
   });
   const poll = setInterval(() => {
     hub.wake();
-  }, pollMs).unref();
+  }, options.pollMs ?? 200).unref();
   return {
     hub,
     async stop() {

@@ -11,13 +11,15 @@ export class StreamClosed {
   ) {}
 }
 
-/** How far behind a listener may fall before it is cut off and must resume with its cursor. */
-export const LISTENER_BUFFER = 1_000;
+/** How far behind a listener may fall, by default, before it is cut off and must resume with its cursor. */
+export const DEFAULT_LISTENER_BUFFER = 1_000;
 
 export function slowConsumer(resumeAfter: string | null): StreamClosed {
   return new StreamClosed(
     'SLOW_CONSUMER',
-    `This listener fell more than ${LISTENER_BUFFER} events behind and was closed; subscribe again with after: resumeAfter to continue without a gap.`,
+    resumeAfter === null
+      ? 'This listener fell too far behind and was closed; subscribe again.'
+      : 'This listener fell too far behind and was closed; subscribe again with after: resumeAfter to continue without a gap.',
     resumeAfter,
   );
 }

@@ -5,7 +5,7 @@ import type { Task } from '../generated/prisma/client.ts';
 import type { TaskRef } from '../services/task-lock.ts';
 import type { EventHub } from './event-hub.ts';
 import { EventStream } from './event-stream.ts';
-import { LISTENER_BUFFER, slowConsumer, type StreamClosed } from './stream-closed.ts';
+import { slowConsumer, type StreamClosed } from './stream-closed.ts';
 
 export type TaskUpdate = Task | StreamClosed;
 
@@ -27,7 +27,7 @@ export async function taskUpdateStream(
   const found = await db().task.findFirst({ where: { ...ref, accountId }, select: { id: true } });
   if (!found) throw new TaskNotFoundError();
   const live = new EventStream<TaskUpdate>(
-    LISTENER_BUFFER,
+    hub.listenerBuffer,
     () => slowConsumer(null),
     () => {
       registration.unregister();

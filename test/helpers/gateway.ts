@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { connectDatabase, disconnectDatabase } from '../../src/db/client.ts';
 import { createHttpServer, listen } from '../../src/http/server.ts';
+import type { EventHub } from '../../src/events/event-hub.ts';
 import { startLiveEvents, type LiveEvents } from '../../src/events/live-events.ts';
 import { attachWebSocket, type WebSocketTransport } from '../../src/http/websocket.ts';
 import { startLeaseExpiry, type LeaseExpiryLoop } from '../../src/jobs/lease-expiry.ts';
@@ -19,6 +20,8 @@ export interface TestGateway {
   /** http://127.0.0.1:PORT/graphql */
   readonly url: string;
   readonly databaseUrl: string;
+  /** This instance's event hub, to see its listeners come and go. */
+  readonly events: EventHub;
   /** One GraphQL operation over real HTTP, as `key`'s bearer when given. */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, key?: string): Promise<GraphQLResponse<T>>;
 }
@@ -27,7 +30,12 @@ export interface TestGateway {
  * The real HTTP server on a fresh database of this test file's own, for the
  * file's tests; after each test, the ledger invariants must hold.
  */
-export function useTestGateway(): TestGateway {
+export interface GatewayOptions {
+  /** A small buffer lets a test reach the slow-listener cut-off quickly. */
+  listenerBuffer?: number;
+}
+
+export function useTestGateway(options: GatewayOptions = {}): TestGateway {
   let database: TestDatabase | undefined;
   let server: Server | undefined;
   let leaseExpiry: LeaseExpiryLoop | undefined;
@@ -41,8 +49,12 @@ export function useTestGateway(): TestGateway {
     leaseExpiry = startLeaseExpiry(50, (error) => {
       throw error;
     });
-    live = startLiveEvents(database.url, (line) => {
-      throw new Error(line);
+    live = startLiveEvents({
+      databaseUrl: database.url,
+      listenerBuffer: options.listenerBuffer,
+      log: (line) => {
+        throw new Error(line);
+      },
     });
     const app = createApp({ events: live.hub });
     server = createHttpServer(app);
@@ -75,6 +87,10 @@ export function useTestGateway(): TestGateway {
   return {
     get url() {
       return url;
+    },
+    get events() {
+      if (!live) throw new Error('gateway not started');
+      return live.hub;
     },
     get databaseUrl() {
       if (!database) throw new Error('gateway not started');

@@ -1,0 +1,17 @@
+import { db } from '../db/client.ts';
+
+/**
+ * Deletes events older than `retentionDays`, in batches so no transaction
+ * grows large; returns how many went. Tasks, their state and their ledger
+ * stay: only the history of changes is trimmed.
+ */
+export async function pruneEvents(retentionDays: number, batch = 10_000): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const deleted = await db().$executeRaw`
+      DELETE FROM "TaskEvent" WHERE id IN (
+        SELECT id FROM "TaskEvent" WHERE at < now() - make_interval(days => ${retentionDays}) LIMIT ${batch})`;
+    pruned += deleted;
+    if (deleted < batch) return pruned;
+  }
+}
