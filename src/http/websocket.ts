@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, GraphQLError, type GraphQLSchema } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -64,10 +64,17 @@ export function attachWebSocket(server: Server, app: App): WebSocketTransport {
           backedUp: () => socket.bufferedAmount > MAX_SEND_BUFFER,
           params,
         });
+        let document: DocumentNode;
+        try {
+          document = pipeline.parse(params.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const args: ExecutionArgs = {
           schema: pipeline.schema,
           operationName: params.operationName,
-          document: pipeline.parse(params.query),
+          document,
           variableValues: params.variables,
           contextValue: await pipeline.contextFactory(),
           rootValue: { execute: pipeline.execute, subscribe: pipeline.subscribe },

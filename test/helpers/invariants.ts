@@ -26,9 +26,9 @@ const CHECKS: Record<string, string> = {
     SELECT t.id, t.state, e.state AS "eventState" FROM "Task" t
     JOIN LATERAL (SELECT state FROM "TaskEvent" WHERE "taskId" = t.id ORDER BY id DESC LIMIT 1) e ON true
     WHERE e.state <> t.state`,
-  'every task has its SUBMITTED event first': `
+  'every task whose history is kept starts with its SUBMITTED event': `
     SELECT t.id FROM "Task" t
-    WHERE (SELECT type FROM "TaskEvent" WHERE "taskId" = t.id ORDER BY id LIMIT 1) IS DISTINCT FROM 'SUBMITTED'`,
+    WHERE (SELECT type FROM "TaskEvent" WHERE "taskId" = t.id ORDER BY id LIMIT 1) <> 'SUBMITTED'`,
 };
 
 /** The broken invariants of the database, with offending rows; empty when all hold. */

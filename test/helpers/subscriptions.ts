@@ -28,13 +28,16 @@ function queue<T>() {
     next(ms = 5_000): Promise<StreamResult<T> | undefined> {
       if (items.length > 0) return Promise.resolve(items.shift());
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          reject(new Error(`no result within ${ms} ms`));
-        }, ms);
-        waiters.push((item) => {
+        const waiter = (item: StreamResult<T> | undefined): void => {
           clearTimeout(timer);
           resolve(item);
-        });
+        };
+        const timer = setTimeout(() => {
+          // A result arriving later must wait for the next call, not go to this expired one.
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error(`no result within ${ms} ms`));
+        }, ms);
+        waiters.push(waiter);
       });
     },
   };
@@ -70,7 +73,10 @@ export function subscribeWs<T>(client: Client, query: string, variables: Record<
         results.push(value as StreamResult<T>);
       },
       error: (error) => {
-        const message = error instanceof Error ? error.message : JSON.stringify(error);
+        // A refused connection arrives as a close event: its code and reason say why.
+        const closed = error as { code?: number; reason?: string };
+        const message =
+          error instanceof Error ? error.message : closed.code ? `${closed.code} ${closed.reason ?? ''}` : JSON.stringify(error);
         results.push({ errors: Array.isArray(error) ? (error as StreamResult<T>['errors']) : [{ message }] });
         results.push(undefined);
       },
