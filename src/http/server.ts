@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { App } from '../app.ts';
 import { declaresTooLarge, isUnsizedBody, MAX_BODY_BYTES, readLimited, rejectTooLarge } from './body-limit.ts';
@@ -29,7 +30,9 @@ async function serveUnsized(app: App, req: IncomingMessage, res: ServerResponse,
   // Streams chunk by chunk so a subscription over SSE flows as it is produced.
   const reader = response.body.getReader();
   res.on('close', () => void reader.cancel());
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) res.write(chunk.value);
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    if (!res.write(chunk.value)) await once(res, 'drain');
+  }
   res.end();
 }
 
