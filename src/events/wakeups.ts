@@ -30,8 +30,19 @@ export function startWakeups(options: WakeupOptions): Wakeups {
   let client: pg.Client | undefined;
   let stopped = false;
   let retryMs = 250;
+  let reconnect: NodeJS.Timeout | undefined;
   let pending = false;
   let sending = false;
+
+  // One attempt at a time: a failed or dropped connection schedules exactly one retry.
+  const scheduleReconnect = (): void => {
+    if (stopped || reconnect) return;
+    reconnect = setTimeout(() => {
+      reconnect = undefined;
+      void connect();
+    }, retryMs).unref();
+    retryMs = Math.min(retryMs * 2, 5_000);
+  };
 
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: options.url });
@@ -39,30 +50,27 @@ export function startWakeups(options: WakeupOptions): Wakeups {
       options.onWake();
     });
     next.on('error', () => undefined);
-    next.on('end', () => {
-      if (client === next) client = undefined;
-      if (!stopped) schedule();
-    });
     try {
       await next.connect();
       await next.query(`LISTEN ${CHANNEL}`);
     } catch (error) {
       log(`event wake-ups: ${error instanceof Error ? error.message : String(error)}; retrying in ${retryMs} ms`);
       await next.end().catch(() => undefined);
-      schedule();
+      scheduleReconnect();
       return;
     }
     if (stopped) {
       await next.end();
       return;
     }
+    next.on('end', () => {
+      client = undefined;
+      scheduleReconnect();
+    });
     client = next;
     retryMs = 250;
+    // Whatever was committed while disconnected is read now.
     options.onWake();
-  };
-  const schedule = (): void => {
-    setTimeout(() => void connect(), retryMs).unref();
-    retryMs = Math.min(retryMs * 2, 5_000);
   };
 
   const send = (): void => {
@@ -90,6 +98,7 @@ export function startWakeups(options: WakeupOptions): Wakeups {
     },
     async stop() {
       stopped = true;
+      clearTimeout(reconnect);
       await started;
       await client?.end().catch(() => undefined);
     },
