@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useRequestErrorStatus } from './http/request-error-status.ts';
 import { schema } from './schema/index.ts';
@@ -54,6 +55,8 @@ export function createApp(deps: AppDeps): App {
     landingPage: false,
     maskedErrors: { isDev: false },
     graphiql: { title: 'taskgate', defaultQuery: EXAMPLE_QUERY, headers: '{"Authorization": "Bearer "}' },
+    // GraphiQL served whole from here, not from a CDN, so it works without internet.
+    renderGraphiQL,
     plugins: [
       maxAliasesPlugin({ n: OPERATION_LIMITS.aliases }),
       maxTokensPlugin({ n: OPERATION_LIMITS.tokens }),
