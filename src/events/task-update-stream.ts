@@ -5,6 +5,7 @@ import type { Task } from '../generated/prisma/client.ts';
 import type { TaskRef } from '../services/task-lock.ts';
 import type { EventHub } from './event-hub.ts';
 import { EventStream } from './event-stream.ts';
+import { taskAsOfEvent } from './task-as-of-event.ts';
 import { slowConsumer, type StreamClosed } from './stream-closed.ts';
 
 export type TaskUpdate = Task | StreamClosed;
@@ -14,7 +15,7 @@ function sameSnapshot(a: Task, b: Task): boolean {
 }
 
 /**
- * One task of the account: as it is now, then after every change of it,
+ * One task of the account: as it is now, then as each of its events left it,
  * ending after a terminal state. Changes are registered for before the task is
  * read, so none falls between the read and the stream.
  */
@@ -36,7 +37,7 @@ export async function taskUpdateStream(
   const registration = await hub.register(accountId, (event) => {
     if (event.taskId !== found.id) return;
     if (backedUp?.()) live.cut(slowConsumer(null));
-    else live.push(event.task);
+    else live.push(taskAsOfEvent(event.task, event));
   });
   const current = await db().task.findUniqueOrThrow({ where: { id: found.id } });
   let last: Task | undefined;

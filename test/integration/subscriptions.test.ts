@@ -1,3 +1,4 @@
+import pg from 'pg';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
@@ -83,6 +84,29 @@ describe('taskUpdated', () => {
     await client.cancel({ outTaskId: 'watched' });
     expect((await updates.next())?.data?.taskUpdated).toMatchObject({ state: 'CANCELLED', creditsUsed: null });
     expect(await updates.next()).toBeUndefined();
+  });
+
+  it('shows every state even when several changes reach the stream at once', async () => {
+    const { account, client, worker } = await givenAccountWithWorker();
+    const task = await client.submit({ model: 'image-fast' });
+    const updates = track(subscribeWs<Updated>(ws(account.apiKey), TASK_UPDATED, { taskId: task.id }));
+    expect((await updates.next())?.data?.taskUpdated.state).toBe('PENDING');
+
+    // An open writing transaction holds the stream back, so claim and completion arrive together.
+    const blocker = new pg.Client({ connectionString: gateway.databaseUrl });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT pg_current_xact_id()');
+    await worker.claim(['image-fast']);
+    await worker.complete(task.id);
+    await blocker.query('COMMIT');
+    await blocker.end();
+
+    const seen = (await updates.take(2)).map((result) => result.data?.taskUpdated);
+    expect(seen).toEqual([
+      { id: task.id, state: 'RUNNING', progress: 0, creditsUsed: null },
+      { id: task.id, state: 'COMPLETED', progress: 1, creditsUsed: 4 },
+    ]);
   });
 
   it('sends a finished task once and ends', async () => {

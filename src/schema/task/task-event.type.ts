@@ -1,6 +1,14 @@
+import { db } from '../../db/client.ts';
 import { encodeEventCursor } from '../../events/cursor.ts';
+import type { LoggedEvent } from '../../events/event-log.ts';
+import type { TaskEvent } from '../../generated/prisma/client.ts';
 import { builder } from '../builder.ts';
 import { TaskEventTypeEnum, TaskStateEnum } from '../enums.ts';
+import { TaskNode } from './task.type.ts';
+
+function hasTask(event: TaskEvent): event is LoggedEvent {
+  return 'task' in event;
+}
 
 export const TaskEventObject = builder.prismaObject('TaskEvent', {
   description: 'One change of a task, in the order changes were committed.',
@@ -12,7 +20,13 @@ export const TaskEventObject = builder.prismaObject('TaskEvent', {
     type: t.expose('type', { type: TaskEventTypeEnum }),
     state: t.expose('state', { type: TaskStateEnum, description: 'The task state this event left.' }),
     progress: t.exposeFloat('progress', { description: 'The progress this event left.' }),
-    task: t.relation('task', { description: 'The task as it is now.' }),
+    task: t.field({
+      type: TaskNode,
+      description: 'The task as it is now.',
+      // Streams hand over events with their task already read: one read per event, not per listener.
+      resolve: (event) =>
+        hasTask(event) ? event.task : db().task.findUniqueOrThrow({ where: { id: event.taskId } }),
+    }),
     at: t.expose('at', { type: 'DateTime' }),
   }),
 });
