@@ -8,13 +8,8 @@ import { startLiveEvents, type LiveEvents } from '../../src/events/live-events.t
 import { attachWebSocket, type WebSocketTransport } from '../../src/http/websocket.ts';
 import { startLeaseExpiry, type LeaseExpiryLoop } from '../../src/jobs/lease-expiry.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { type GraphQLResponse, postGraphQL } from './graphql-http.ts';
 import { ledgerViolations } from './invariants.ts';
-
-export interface GraphQLResponse<T = Record<string, unknown>> {
-  status: number;
-  data?: T;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
-}
 
 export interface TestGateway {
   /** http://127.0.0.1:PORT/graphql */
@@ -96,18 +91,6 @@ export function useTestGateway(options: GatewayOptions = {}): TestGateway {
       if (!database) throw new Error('gateway not started');
       return database.url;
     },
-    async gql<T>(query: string, variables?: Record<string, unknown>, key?: string): Promise<GraphQLResponse<T>> {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json',
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
-      return { status: response.status, ...body };
-    },
+    gql: (query, variables, key) => postGraphQL(url, query, variables, key),
   };
 }

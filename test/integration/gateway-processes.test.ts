@@ -5,6 +5,7 @@ import { submitTask } from '../../src/services/submit-task.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { givenAccount, givenWorker } from '../helpers/factories.ts';
 import { ledgerViolations } from '../helpers/invariants.ts';
+import { type GatewayProcess, startGatewayProcess } from '../helpers/gateway-process.ts';
 import { runScript, type RunningProcess } from '../helpers/processes.ts';
 
 let database: TestDatabase;
@@ -25,12 +26,10 @@ afterAll(async () => {
   await database.drop();
 });
 
-/** `npm start` on this file's database; resolves with its GraphQL URL once it listens. */
-async function startGateway(env: Record<string, string> = {}): Promise<{ url: string; process: RunningProcess }> {
-  const gateway = runScript('src/main.ts', [], { DATABASE_URL: database.url, PORT: '0', TASKGATE_DEMO: '0', ...env });
-  processes.push(gateway);
-  const [, url] = await gateway.waitFor(/listening on (\S+)/);
-  return { url: url ?? '', process: gateway };
+async function startGateway(env: Record<string, string> = {}): Promise<GatewayProcess> {
+  const gateway = await startGatewayProcess(database.url, env);
+  processes.push(gateway.process);
+  return gateway;
 }
 
 async function waitUntil(check: () => Promise<boolean>, ms: number): Promise<void> {
@@ -43,17 +42,13 @@ async function waitUntil(check: () => Promise<boolean>, ms: number): Promise<voi
 
 describe('gateway processes', () => {
   it('npm start with a worker runs a submitted task to COMPLETED, charging its price', async () => {
-    const { url } = await startGateway();
+    const gateway = await startGateway();
     const account = await givenAccount(100);
     const { workerKey } = await givenWorker();
-    processes.push(runScript('src/worker/main.ts', ['--url', url, '--steps', '2', '--step-ms', '50'], { TASKGATE_WORKER_KEY: workerKey }));
+    processes.push(runScript('src/worker/main.ts', ['--url', gateway.url, '--steps', '2', '--step-ms', '50'], { TASKGATE_WORKER_KEY: workerKey }));
 
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${account.apiKey}` },
-      body: JSON.stringify({ query: 'mutation { submitTask(input: { model: "image-fast", outTaskId: "e2e" }) { __typename } }' }),
-    });
-    expect(await response.json()).toEqual({ data: { submitTask: { __typename: 'Task' } } });
+    const response = await gateway.gql('mutation { submitTask(input: { model: "image-fast", outTaskId: "e2e" }) { __typename } }', {}, account.apiKey);
+    expect(response.data).toEqual({ submitTask: { __typename: 'Task' } });
 
     await waitUntil(async () => (await db().task.findFirstOrThrow({ where: { outTaskId: 'e2e' } })).state === 'COMPLETED', 15_000);
     expect(await db().task.findFirstOrThrow({ where: { outTaskId: 'e2e' } })).toMatchObject({ creditsUsed: 4, progress: 1 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { clientOf } from '../helpers/client.ts';
 import { givenAccount } from '../helpers/factories.ts';
-import { type GraphQLResponse, useTestGateway } from '../helpers/gateway.ts';
+import { useTestGateway } from '../helpers/gateway.ts';
+import type { GraphQLResponse } from '../helpers/graphql-http.ts';
 import { putTaskInState } from '../helpers/rows.ts';
 
 const gateway = useTestGateway();

@@ -1,0 +1,112 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readConfig } from '../src/config.ts';
+import { connectDatabase, disconnectDatabase } from '../src/db/client.ts';
+import { DEFAULT_LISTENER_BUFFER } from '../src/events/stream-closed.ts';
+import { createAccount } from '../src/services/accounts.ts';
+import { type BenchArgs, parseBenchArgs, USAGE } from './args.ts';
+import { openBenchDatabase } from './database.ts';
+import { type BenchGateway, startGateway } from './gateway.ts';
+import { LIMITS, LIMITS_INTRO } from './limits.ts';
+import { describeMachine } from './machine.ts';
+import { renderReport } from './report.ts';
+import type { BenchContext, Scenario, ScenarioReport } from './scenario.ts';
+import { cancelScenario } from './scenarios/cancel.ts';
+import { streamsScenario } from './scenarios/streams.ts';
+import { submitScenario } from './scenarios/submit.ts';
+import { taskQueryScenario } from './scenarios/task-query.ts';
+
+const SCENARIOS: Scenario[] = [streamsScenario, submitScenario, cancelScenario, taskQueryScenario];
+
+function log(line: string): void {
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(argv);
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  const selected = args.only
+    ? args.only.map((name) => {
+        const scenario = SCENARIOS.find((candidate) => candidate.name === name);
+        if (!scenario) throw new Error(`unknown scenario "${name}"; there are ${SCENARIOS.map((s) => s.name).join(', ')}`);
+        return scenario;
+      })
+    : SCENARIOS;
+
+  const startedAt = new Date();
+  log('starting PostgreSQL');
+  const database = await openBenchDatabase();
+  const gateways = new Set<BenchGateway>();
+  const cleanUp = async (): Promise<void> => {
+    await Promise.all([...gateways].map((gateway) => gateway.stop()));
+    await disconnectDatabase();
+    await database.stop();
+  };
+  process.once('SIGINT', () => {
+    log('interrupted: stopping the gateways and PostgreSQL');
+    void cleanUp().finally(() => process.exit(130));
+  });
+
+  try {
+    connectDatabase(database.url, 2);
+    let accounts = 0;
+    const context: BenchContext = {
+      settings: args.settings,
+      async startGateway(options) {
+        const gateway = await startGateway({
+          databaseUrl: database.url,
+          listenerBuffer: options?.listenerBuffer ?? DEFAULT_LISTENER_BUFFER,
+          cpuProfileDir: args.settings.cpuProfileDir,
+        });
+        gateways.add(gateway);
+        return {
+          ...gateway,
+          stop: async () => {
+            gateways.delete(gateway);
+            await gateway.stop();
+          },
+        };
+      },
+      newAccount: (credits) => createAccount(`bench-${++accounts}`, credits),
+      log,
+    };
+    const reports: ScenarioReport[] = [];
+    for (const scenario of selected) {
+      log(`scenario ${scenario.name}`);
+      reports.push(await scenario.run(context));
+    }
+    const markdown = renderReport({
+      startedAt,
+      command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
+      machine: await describeMachine(database.url),
+      database: database.description,
+      poolSize: readConfig().databasePoolSize,
+      scenarios: reports,
+      limitsIntro: LIMITS_INTRO,
+      limits: LIMITS,
+    });
+    if (args.out) {
+      await mkdir(path.dirname(args.out), { recursive: true });
+      await writeFile(args.out, markdown);
+      log(`wrote ${args.out}`);
+    }
+    process.stdout.write(markdown);
+  } finally {
+    await cleanUp();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

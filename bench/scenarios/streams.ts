@@ -1,0 +1,109 @@
+import { subscriptionsPerSocket } from '../open-files.ts';
+import { mebibytes, ms, summarize } from '../percentiles.ts';
+import { measurePush, type PushRun } from '../push-latency.ts';
+import type { BenchContext, Scenario } from '../scenario.ts';
+
+/** The goal of the issue, at 10,000 listeners on one instance. */
+export const STREAMS_GOAL = { listeners: 10_000, p99Ms: 250, rssBytes: 2 ** 30 };
+
+async function runOnce(context: BenchContext, listeners: number): Promise<PushRun> {
+  const { settings } = context;
+  // Large enough that no listener is ever cut off as slow: the events must all arrive to be timed.
+  const gateway = await context.startGateway({ listenerBuffer: Math.max(10_000, settings.events * 10) });
+  try {
+    const account = await context.newAccount(1_000_000);
+    const perSocket = settings.perSocket ?? subscriptionsPerSocket(listeners);
+    context.log(`streams: ${listeners} listeners (${perSocket} per socket), ${settings.events} events ${settings.spacingMs} ms apart`);
+    return await measurePush({
+      gateway,
+      apiKey: account.apiKey,
+      listeners,
+      perSocket,
+      events: settings.events,
+      spacingMs: settings.spacingMs,
+    });
+  } finally {
+    await gateway.stop();
+  }
+}
+
+function row(run: PushRun): string[] {
+  const latency = summarize(run.samples);
+  const perDelivery = run.samples.length > 0 ? (run.gatewayCpu * 1e6) / run.samples.length : Number.NaN;
+  return [
+    run.listeners.toLocaleString('en'),
+    run.sockets.toLocaleString('en'),
+    `${run.samples.length.toLocaleString('en')} / ${run.expected.toLocaleString('en')}`,
+    ms(latency.p50),
+    ms(latency.p99),
+    ms(latency.max),
+    ms(summarize(run.mutationMs).p50),
+    `${mebibytes(run.rssIdleBytes)} → ${mebibytes(run.rssConnectedBytes)}`,
+    mebibytes(run.peakRssBytes),
+    `${(run.gatewayCpu / (run.pushWindowMs / 1000)).toFixed(2)} cores, ${perDelivery.toFixed(0)} µs/delivery`,
+    `${(run.loadCpu / (run.pushWindowMs / 1000)).toFixed(2)} cores`,
+    `${(run.connectMs / 1000).toFixed(1)} s`,
+  ];
+}
+
+/** Whether one event's fan-out fits between two events: if not, later events queue behind earlier ones. */
+function fanOut(run: PushRun, spacingMs: number): string {
+  const cpuPerEventMs = (run.gatewayCpu * 1000) / (run.samples.length / run.listeners);
+  const keptUp = cpuPerEventMs < spacingMs;
+  return (
+    `${run.listeners.toLocaleString('en')} listeners: the gateway spent about ${ms(cpuPerEventMs)} of CPU per event pushed to all of them, ` +
+    (keptUp
+      ? `less than the ${spacingMs} ms between events, so each event was pushed before the next one came.`
+      : `more than the ${spacingMs} ms between events, so events queued behind each other and latency grew with each one.`)
+  );
+}
+
+function verdict(run: PushRun, spacingMs: number): string[] {
+  const notes: string[] = [fanOut(run, spacingMs)];
+  const latency = summarize(run.samples);
+  if (run.samples.length < run.expected) notes.push(`${run.listeners} listeners: ${run.expected - run.samples.length} deliveries never arrived.`);
+  if (run.unexpected > 0) notes.push(`${run.listeners} listeners: ${run.unexpected} messages other than the measured events (errors, completions or duplicates).`);
+  if (run.droppedSockets > 0) notes.push(`${run.listeners} listeners: the gateway closed ${run.droppedSockets} sockets.`);
+  if (run.listeners !== STREAMS_GOAL.listeners) return notes;
+  const p99 = latency.p99 <= STREAMS_GOAL.p99Ms
+    ? `p99 ${ms(latency.p99)} meets the goal of < ${STREAMS_GOAL.p99Ms} ms`
+    : `p99 ${ms(latency.p99)} misses the goal of < ${STREAMS_GOAL.p99Ms} ms by ${ms(latency.p99 - STREAMS_GOAL.p99Ms)} (${(latency.p99 / STREAMS_GOAL.p99Ms).toFixed(1)}×)`;
+  const rss = run.peakRssBytes < STREAMS_GOAL.rssBytes
+    ? `peak RSS ${mebibytes(run.peakRssBytes)} meets the goal of < 1 GiB`
+    : `peak RSS ${mebibytes(run.peakRssBytes)} misses the goal of < 1 GiB by ${mebibytes(run.peakRssBytes - STREAMS_GOAL.rssBytes)}`;
+  notes.unshift(`Goal at ${STREAMS_GOAL.listeners.toLocaleString('en')} listeners: ${p99}; ${rss}.`);
+  return notes;
+}
+
+export const streamsScenario: Scenario = {
+  name: 'streams',
+  async run(context) {
+    const runs: PushRun[] = [];
+    for (const listeners of context.settings.listeners) runs.push(await runOnce(context, listeners));
+    const { events, spacingMs } = context.settings;
+    return {
+      heading: 'streams',
+      intro:
+        `N \`taskEvents\` subscriptions of one account on one gateway, over WebSocket (graphql-transport-ws); then ${events} \`submitTask\` calls of that account, ${spacingMs} ms apart, on the same gateway. ` +
+        'Push latency is the time from just before each mutation is sent to the arrival of its event at each listener (so it includes the mutation\'s own commit), over all listener × event pairs. ' +
+        'Every listener first hears warm-up events, so all are registered before the measured ones. RSS is the gateway process\'s, from /proc: idle, then with the listeners connected and warmed up, and its peak (VmHWM). ' +
+        `Goal: ${STREAMS_GOAL.listeners.toLocaleString('en')} listeners with p99 < ${STREAMS_GOAL.p99Ms} ms and RSS < 1 GiB.`,
+      header: [
+        'listeners',
+        'sockets',
+        'deliveries',
+        'push p50',
+        'push p99',
+        'push max',
+        'mutation p50',
+        'gateway RSS idle → listening',
+        'gateway peak RSS',
+        'gateway CPU while pushing',
+        'load generator CPU',
+        'connect + warm-up',
+      ],
+      rows: runs.map(row),
+      notes: runs.flatMap((run) => verdict(run, spacingMs)),
+    };
+  },
+};
