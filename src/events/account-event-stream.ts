@@ -1,7 +1,7 @@
 import { encodeEventCursor } from './cursor.ts';
 import type { EventHub } from './event-hub.ts';
 import { type LoggedEvent, readLog } from './event-log.ts';
-import { EventStream } from './event-stream.ts';
+import { closingIterator, EventStream } from './event-stream.ts';
 import { type EventPosition, isAfter } from './position.ts';
 import { slowConsumer, type StreamClosed } from './stream-closed.ts';
 
@@ -55,29 +55,19 @@ export async function accountEventStream(options: AccountStreamOptions): Promise
     return history.shift();
   }
 
-  const iterator: AsyncIterableIterator<StreamItem> = {
-    async next() {
-      const replayed = await nextHistory();
-      if (replayed) {
-        delivered = replayed;
-        return { value: replayed, done: false };
-      }
-      for (;;) {
-        const result = await live.next();
-        if (result.done || !('txid' in result.value)) return result;
-        const event = result.value;
-        if (delivered && !isAfter(event, delivered)) continue;
-        delivered = event;
-        return result;
-      }
-    },
-    return() {
-      live.close();
-      return Promise.resolve({ value: undefined, done: true });
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
+  return closingIterator(live, async () => {
+    const replayed = await nextHistory();
+    if (replayed) {
+      delivered = replayed;
+      return { value: replayed, done: false };
+    }
+    for (;;) {
+      const result = await live.next();
+      if (result.done || !('txid' in result.value)) return result;
+      const event = result.value;
+      if (delivered && !isAfter(event, delivered)) continue;
+      delivered = event;
+      return result;
+    }
+  });
 }

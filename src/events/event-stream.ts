@@ -81,3 +81,21 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
     return this;
   }
 }
+
+/**
+ * A stream's iterator: `next` as given, and `return` (a client leaving) that
+ * closes `stream` at once, even while `next` waits, so its listener is freed.
+ */
+export function closingIterator<T, U>(stream: EventStream<U>, next: () => Promise<IteratorResult<T>>): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    next,
+    return() {
+      stream.close();
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}

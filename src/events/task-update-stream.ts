@@ -4,7 +4,7 @@ import { isTerminal } from '../domain/task.ts';
 import type { Task } from '../generated/prisma/client.ts';
 import type { TaskRef } from '../services/task-lock.ts';
 import type { EventHub } from './event-hub.ts';
-import { EventStream } from './event-stream.ts';
+import { closingIterator, EventStream } from './event-stream.ts';
 import { taskAsOfEvent } from './task-as-of-event.ts';
 import { slowConsumer, type StreamClosed } from './stream-closed.ts';
 
@@ -43,38 +43,28 @@ export async function taskUpdateStream(
   let last: Task | undefined;
   let ended = false;
 
-  const iterator: AsyncIterableIterator<TaskUpdate> = {
-    async next() {
-      if (ended) {
-        live.close();
-        return { value: undefined, done: true };
-      }
-      let update: TaskUpdate;
-      if (!last) {
-        update = current;
-      } else {
-        for (;;) {
-          const result = await live.next();
-          if (result.done) return result;
-          update = result.value;
-          if (!('state' in update) || !sameSnapshot(update, last)) break;
-        }
-      }
-      if ('state' in update) {
-        last = update;
-        ended = isTerminal(update.state);
-      } else {
-        ended = true;
-      }
-      return { value: update, done: false };
-    },
-    return() {
+  return closingIterator(live, async () => {
+    if (ended) {
       live.close();
-      return Promise.resolve({ value: undefined, done: true });
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  };
-  return iterator;
+      return { value: undefined, done: true };
+    }
+    let update: TaskUpdate;
+    if (!last) {
+      update = current;
+    } else {
+      for (;;) {
+        const result = await live.next();
+        if (result.done) return result;
+        update = result.value;
+        if (!('state' in update) || !sameSnapshot(update, last)) break;
+      }
+    }
+    if ('state' in update) {
+      last = update;
+      ended = isTerminal(update.state);
+    } else {
+      ended = true;
+    }
+    return { value: update, done: false };
+  });
 }

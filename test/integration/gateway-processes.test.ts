@@ -7,6 +7,7 @@ import { givenAccount, givenWorker } from '../helpers/factories.ts';
 import { ledgerViolations } from '../helpers/invariants.ts';
 import { type GatewayProcess, startGatewayProcess } from '../helpers/gateway-process.ts';
 import { runScript, type RunningProcess } from '../helpers/processes.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 let database: TestDatabase;
 const processes: RunningProcess[] = [];
@@ -30,14 +31,6 @@ async function startGateway(env: Record<string, string> = {}): Promise<GatewayPr
   const gateway = await startGatewayProcess(database.url, env);
   processes.push(gateway.process);
   return gateway;
-}
-
-async function waitUntil(check: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('gateway processes', () => {

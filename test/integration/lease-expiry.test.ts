@@ -4,18 +4,9 @@ import { givenAccount, givenWorker } from '../helpers/factories.ts';
 import { useTestGateway } from '../helpers/gateway.ts';
 import { balanceOf, entriesOf, eventTypesOf } from '../helpers/rows.ts';
 import { workerOf } from '../helpers/worker.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const gateway = useTestGateway();
-
-/** Polls until `read` returns what `done` accepts, or fails after `ms`. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 5_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('an expired lease', () => {
   it('puts the task back to PENDING with a REQUEUED event, and the late worker gets LeaseLostError', async () => {
@@ -26,7 +17,8 @@ describe('an expired lease', () => {
     const claimedAt = Date.now();
     await worker.claim(['image-fast'], 1);
 
-    const requeued = await eventually(() => client.task({ id: task.id }), (t) => t.state === 'PENDING');
+    await waitUntil(async () => (await client.task({ id: task.id })).state === 'PENDING');
+    const requeued = await client.task({ id: task.id });
     expect(requeued).toMatchObject({ state: 'PENDING', attempts: 1, progress: 0 });
     expect(Date.now() - claimedAt).toBeLessThan(2_500);
     expect(await eventTypesOf(task.id)).toEqual(['SUBMITTED', 'CLAIMED', 'REQUEUED']);
@@ -45,7 +37,7 @@ describe('an expired lease', () => {
     for (let attempt = 1; attempt <= 3; attempt++) {
       expect(await worker.claim(['video-hd'], 1)).toMatchObject({ id: task.id, attempts: attempt });
       await worker.progress(task.id, 0.9);
-      await eventually(() => client.task({ id: task.id }), (t) => t.state !== 'RUNNING');
+      await waitUntil(async () => (await client.task({ id: task.id })).state !== 'RUNNING');
     }
 
     expect(await client.task({ id: task.id })).toMatchObject({ state: 'FAILED', attempts: 3, creditsUsed: null });

@@ -5,6 +5,7 @@ import { StreamClosed } from '../../src/events/stream-closed.ts';
 import { clientOf } from '../helpers/client.ts';
 import { givenAccount } from '../helpers/factories.ts';
 import { useTestGateway } from '../helpers/gateway.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const BUFFER = 20;
 const gateway = useTestGateway({ listenerBuffer: BUFFER });
@@ -17,14 +18,6 @@ async function drain(stream: AsyncIterator<StreamItem>, count: number): Promise<
     items.push(result.value);
   }
   return items;
-}
-
-async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('a listener that stops reading', () => {
@@ -43,7 +36,7 @@ describe('a listener that stops reading', () => {
 
     const read = await reading;
     expect(read).toHaveLength(BUFFER * 2);
-    await waitFor(() => gateway.events.listenerCount === before + 1);
+    await waitUntil(() => gateway.events.listenerCount === before + 1);
 
     const rest = await drain(slow, BUFFER * 3);
     const closed = rest.at(-1);

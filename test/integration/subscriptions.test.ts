@@ -7,6 +7,7 @@ import { givenAccount, givenWorker } from '../helpers/factories.ts';
 import { useTestGateway } from '../helpers/gateway.ts';
 import { subscribeSse, subscribeWs, type Subscription, wsClient } from '../helpers/subscriptions.ts';
 import { workerOf } from '../helpers/worker.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const gateway = useTestGateway();
 const open: (Client | Subscription<unknown>)[] = [];
@@ -221,10 +222,10 @@ describe('taskEvents', () => {
     const before = gateway.events.listenerCount;
     const overWs = subscribeWs<Events>(ws(account.apiKey), TASK_EVENTS);
     const overSse = await subscribeSse<Events>(gateway.url, account.apiKey, TASK_EVENTS);
-    await waitFor(() => gateway.events.listenerCount === before + 2);
+    await waitUntil(() => gateway.events.listenerCount === before + 2);
     await overWs.close();
     await overSse.close();
-    await waitFor(() => gateway.events.listenerCount === before);
+    await waitUntil(() => gateway.events.listenerCount === before);
   });
 });
 
@@ -254,10 +255,3 @@ describe('WebSocket transport', () => {
   });
 });
 
-async function waitFor(check: () => boolean, ms = 3_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryOnce } from '../../src/db/query-once.ts';
 import { CHANNEL, startWakeups, type Wakeups } from '../../src/events/wakeups.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 let database: TestDatabase;
 
@@ -13,14 +14,6 @@ afterAll(async () => {
   await database.drop();
 });
 
-async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('event wake-ups', () => {
   it('are sent coalesced: a burst of commits makes far fewer NOTIFYs, and every instance wakes', async () => {
     let wakes = 0;
@@ -28,7 +21,7 @@ describe('event wake-ups', () => {
         wakes += 1;
       }, coalesceMs: 50 });
     try {
-      await waitFor(() => wakes >= 1);
+      await waitUntil(() => wakes >= 1);
       const before = wakes;
       for (let i = 0; i < 100; i++) wakeups.notify();
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -45,16 +38,16 @@ describe('event wake-ups', () => {
         wakes += 1;
       } });
     try {
-      await waitFor(() => wakes >= 1);
+      await waitUntil(() => wakes >= 1);
       await queryOnce(
         database.url,
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN ${CHANNEL}' AND datname = current_database()`,
       );
       const afterKill = wakes;
-      await waitFor(() => wakes > afterKill);
+      await waitUntil(() => wakes > afterKill);
       const reconnected = wakes;
       await queryOnce(database.url, `NOTIFY ${CHANNEL}`);
-      await waitFor(() => wakes > reconnected);
+      await waitUntil(() => wakes > reconnected);
     } finally {
       await wakeups.stop();
     }
