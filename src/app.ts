@@ -4,6 +4,7 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useRequestErrorStatus } from './http/request-error-status.ts';
+import { useSharedStreamExecution } from './http/shared-stream-execution.ts';
 import { schema } from './schema/index.ts';
 import type { EventHub } from './events/event-hub.ts';
 import type { Context } from './schema/context.ts';
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): App {
       maxAliasesPlugin({ n: OPERATION_LIMITS.aliases }),
       maxTokensPlugin({ n: OPERATION_LIMITS.tokens }),
       useRequestErrorStatus(),
+      useSharedStreamExecution(),
     ],
     context: async (initial: TransportContext): Promise<Context> => ({
       requestId: initial.request?.headers.get('x-request-id') ?? randomUUID(),
