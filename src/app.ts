@@ -8,7 +8,8 @@ import { useSharedStreamExecution } from './http/shared-stream-execution.ts';
 import { schema } from './schema/index.ts';
 import type { EventHub } from './events/event-hub.ts';
 import type { Context } from './schema/context.ts';
-import { authenticate, bearerToken } from './services/authenticate.ts';
+import { authenticate, bearerToken, type Caller } from './services/authenticate.ts';
+import type { RateLimiter } from './services/rate-limiter.ts';
 
 export type App = YogaServerInstance<Record<string, unknown>, Context>;
 
@@ -33,6 +34,14 @@ query Account {
 
 export interface AppDeps {
   events: EventHub;
+  /** Per-key request limits; none when absent. */
+  rateLimiter?: RateLimiter;
+}
+
+function keyIdOf(caller: Caller): string | undefined {
+  if (caller.kind === 'client') return caller.apiKeyId;
+  if (caller.kind === 'worker') return caller.workerKeyId;
+  return undefined;
 }
 
 /** What each transport hands the context factory: an HTTP request, or a WebSocket's connection. */
@@ -64,11 +73,16 @@ export function createApp(deps: AppDeps): App {
       useRequestErrorStatus(),
       useSharedStreamExecution(),
     ],
-    context: async (initial: TransportContext): Promise<Context> => ({
-      requestId: initial.request?.headers.get('x-request-id') ?? randomUUID(),
-      caller: await authenticate(keyOf(initial)),
-      events: deps.events,
-      backedUp: initial.backedUp,
-    }),
+    context: async (initial: TransportContext): Promise<Context> => {
+      const caller = await authenticate(keyOf(initial));
+      const keyId = keyIdOf(caller);
+      return {
+        requestId: initial.request?.headers.get('x-request-id') ?? randomUUID(),
+        caller,
+        events: deps.events,
+        backedUp: initial.backedUp,
+        rateLimited: keyId === undefined ? undefined : deps.rateLimiter?.check(keyId),
+      };
+    },
   });
 }

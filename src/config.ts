@@ -21,6 +21,8 @@ export interface Config {
   eventRetentionDays: number;
   /** Undelivered events a listener may hold before it is closed. */
   listenerBuffer: number;
+  /** Requests per second each key may make on this instance, and at once; 0 turns the limit off. */
+  rateLimit: { perSecond: number; burst: number };
 }
 
 export class ConfigError extends Error {
@@ -60,6 +62,10 @@ export function readConfig(env: Env = process.env): Config {
     demoWorker: flag(env, 'TASKGATE_DEMO_WORKER'),
     eventRetentionDays: integer(env, 'TASKGATE_EVENT_RETENTION_DAYS', DEFAULT_EVENT_RETENTION_DAYS, 1, 3650),
     listenerBuffer: integer(env, 'TASKGATE_LISTENER_BUFFER', DEFAULT_LISTENER_BUFFER, 10, 1_000_000),
+    rateLimit: {
+      perSecond: integer(env, 'TASKGATE_RATE_LIMIT', 200, 0, 1_000_000),
+      burst: integer(env, 'TASKGATE_RATE_BURST', 400, 1, 1_000_000),
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import { startLiveEvents } from './events/live-events.ts';
 import { attachWebSocket } from './http/websocket.ts';
 import { startEventRetention } from './jobs/event-retention.ts';
 import { startLeaseExpiry } from './jobs/lease-expiry.ts';
+import { createRateLimiter } from './services/rate-limiter.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   const retention = startEventRetention(config.eventRetentionDays, (error) => {
     console.error('event retention failed:', error instanceof Error ? error.message : error);
   });
-  const app = createApp({ events: live.hub });
+  const rateLimiter = config.rateLimit.perSecond > 0 ? createRateLimiter(config.rateLimit) : undefined;
+  const app = createApp({ events: live.hub, rateLimiter });
   const server = createHttpServer(app);
   const websocket = attachWebSocket(server, app);
   const port = await listen(server, config.port);

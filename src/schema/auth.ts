@@ -4,11 +4,13 @@ import type { Context } from './context.ts';
 /** The caller's account; anyone else gets InvalidApiKeyError, a worker key included. */
 export function clientAccountId(ctx: Context): string {
   if (ctx.caller.kind !== 'client') throw new InvalidApiKeyError();
+  if (ctx.rateLimited) throw ctx.rateLimited;
   return ctx.caller.accountId;
 }
 
 /** The calling worker; anyone else gets InvalidApiKeyError, an API key included. */
 export function workerIdOf(ctx: Context): string {
   if (ctx.caller.kind !== 'worker') throw new InvalidApiKeyError();
+  if (ctx.rateLimited) throw ctx.rateLimited;
   return ctx.caller.workerId;
 }

@@ -5,6 +5,7 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { JsonValue } from '@prisma/client/runtime/client';
 import { db } from '../db/client.ts';
+import { RateLimitedError } from '../domain/errors.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import { PAGE_ARGUMENTS_PLUGIN } from './page-arguments-plugin.ts';
@@ -24,7 +25,8 @@ export const builder = new SchemaBuilder<{
   plugins: [ComplexityPlugin, ErrorsPlugin, PAGE_ARGUMENTS_PLUGIN, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   complexity: { fieldComplexity, limit: QUERY_LIMITS, complexityError },
-  errors: { defaultTypes: [] },
+  // Every field that returns a result union can answer RateLimitedError.
+  errors: { defaultTypes: [RateLimitedError] },
   prisma: {
     client: () => db(),
     dmmf: getDatamodel(),

@@ -1,3 +1,4 @@
+import type { RateLimitedError } from '../domain/errors.ts';
 import type { EventHub } from '../events/event-hub.ts';
 import type { Caller } from '../services/authenticate.ts';
 
@@ -9,4 +10,6 @@ export interface Context {
   events: EventHub;
   /** True while the transport cannot take more data (a WebSocket's full send buffer). */
   backedUp?: () => boolean;
+  /** Set when the caller's key is over its request rate: every keyed field answers it. */
+  rateLimited?: RateLimitedError;
 }

@@ -2,7 +2,9 @@ import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { connectDatabase, disconnectDatabase } from '../../src/db/client.ts';
+import type { RateLimit } from '../../src/domain/rate-limit.ts';
 import { createHttpServer, listen } from '../../src/http/server.ts';
+import { createRateLimiter } from '../../src/services/rate-limiter.ts';
 import type { EventHub } from '../../src/events/event-hub.ts';
 import { startLiveEvents, type LiveEvents } from '../../src/events/live-events.ts';
 import { attachWebSocket, type WebSocketTransport } from '../../src/http/websocket.ts';
@@ -28,6 +30,8 @@ export interface TestGateway {
 export interface GatewayOptions {
   /** A small buffer lets a test reach the slow-listener cut-off quickly. */
   listenerBuffer?: number;
+  /** Per-key request limits; none when absent, so other tests may call freely. */
+  rateLimit?: RateLimit;
 }
 
 export function useTestGateway(options: GatewayOptions = {}): TestGateway {
@@ -51,7 +55,7 @@ export function useTestGateway(options: GatewayOptions = {}): TestGateway {
         throw new Error(line);
       },
     });
-    const app = createApp({ events: live.hub });
+    const app = createApp({ events: live.hub, rateLimiter: options.rateLimit && createRateLimiter(options.rateLimit) });
     server = createHttpServer(app);
     websocket = attachWebSocket(server, app);
     url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/graphql`;
