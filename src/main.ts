@@ -11,6 +11,7 @@ import { startLeaseExpiry } from './jobs/lease-expiry.ts';
 import { createRateLimiter } from './services/rate-limiter.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const STREAM_FLUSH_MS = 200;
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -54,6 +55,9 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS).unref();
     void (demoWorker?.stop() ?? Promise.resolve()).then(async () => {
+      live.hub.shutDown();
+      // Lets the streams send their closing reason before their sockets close.
+      await new Promise((resolve) => setTimeout(resolve, STREAM_FLUSH_MS));
       await websocket.close();
       server.close(() => {
         clearTimeout(force);

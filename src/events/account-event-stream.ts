@@ -3,7 +3,7 @@ import type { EventHub } from './event-hub.ts';
 import { type LoggedEvent, readLog } from './event-log.ts';
 import { closingIterator, EventStream } from './event-stream.ts';
 import { type EventPosition, isAfter } from './position.ts';
-import { slowConsumer, type StreamClosed } from './stream-closed.ts';
+import { shuttingDown, slowConsumer, type StreamClosed } from './stream-closed.ts';
 
 export interface AccountStreamOptions {
   hub: EventHub;
@@ -35,10 +35,15 @@ export async function accountEventStream(options: AccountStreamOptions): Promise
       registration.unregister();
     },
   );
-  const registration = await options.hub.register(options.accountId, (event) => {
-    if (!options.accepts(event)) return;
-    if (options.backedUp?.()) live.cut(slowConsumer(resumeAfter()));
-    else live.push(event);
+  const registration = await options.hub.register(options.accountId, {
+    sink: (event) => {
+      if (!options.accepts(event)) return;
+      if (options.backedUp?.()) live.cut(slowConsumer(resumeAfter()));
+      else live.push(event);
+    },
+    shutDown: () => {
+      live.cut(shuttingDown(resumeAfter()));
+    },
   });
   const split = registration.position;
   let history: LoggedEvent[] = [];

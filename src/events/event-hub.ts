@@ -3,6 +3,12 @@ import { type EventPosition, LOG_START } from './position.ts';
 
 export type EventSink = (event: LoggedEvent) => void;
 
+export interface Listener {
+  sink: EventSink;
+  /** Ends the listener's stream because this instance is shutting down. */
+  shutDown: () => void;
+}
+
 export interface Registration {
   /** Every event after this position reaches the sink; none at or before it. */
   readonly position: EventPosition;
@@ -20,6 +26,7 @@ const BATCH = 500;
 export class EventHub {
   private position: EventPosition = LOG_START;
   private readonly sinks = new Map<string, Set<EventSink>>();
+  private readonly shutDowns = new Set<() => void>();
   private listeners = 0;
   /** Reads and registrations run one at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
@@ -42,7 +49,7 @@ export class EventHub {
   }
 
   /** Registers a sink for an account's events; resolves once the hub is current. */
-  register(accountId: string, sink: EventSink): Promise<Registration> {
+  register(accountId: string, { sink, shutDown }: Listener): Promise<Registration> {
     return new Promise((resolve, reject) => {
       this.enqueue(async () => {
         try {
@@ -54,6 +61,7 @@ export class EventHub {
         const forAccount = this.sinks.get(accountId) ?? new Set<EventSink>();
         this.sinks.set(accountId, forAccount);
         forAccount.add(sink);
+        this.shutDowns.add(shutDown);
         this.listeners += 1;
         let registered = true;
         resolve({
@@ -63,11 +71,17 @@ export class EventHub {
             registered = false;
             this.listeners -= 1;
             forAccount.delete(sink);
+            this.shutDowns.delete(shutDown);
             if (forAccount.size === 0) this.sinks.delete(accountId);
           },
         });
       });
     });
+  }
+
+  /** Ends every listener's stream with a reason and a cursor to resume from elsewhere. */
+  shutDown(): void {
+    for (const shutDown of [...this.shutDowns]) shutDown();
   }
 
   get listenerCount(): number {

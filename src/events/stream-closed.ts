@@ -4,7 +4,7 @@
  */
 export class StreamClosed {
   constructor(
-    readonly code: 'SLOW_CONSUMER',
+    readonly code: 'SLOW_CONSUMER' | 'SHUTTING_DOWN',
     readonly message: string,
     /** The cursor of the last event delivered; null when none was. */
     readonly resumeAfter: string | null,
@@ -20,6 +20,16 @@ export function slowConsumer(resumeAfter: string | null): StreamClosed {
     resumeAfter === null
       ? 'This listener fell too far behind and was closed; subscribe again.'
       : 'This listener fell too far behind and was closed; subscribe again with after: resumeAfter to continue without a gap.',
+    resumeAfter,
+  );
+}
+
+export function shuttingDown(resumeAfter: string | null): StreamClosed {
+  return new StreamClosed(
+    'SHUTTING_DOWN',
+    resumeAfter === null
+      ? 'This server is shutting down; subscribe again, to another instance.'
+      : 'This server is shutting down; subscribe again, to another instance, with after: resumeAfter to continue without a gap.',
     resumeAfter,
   );
 }

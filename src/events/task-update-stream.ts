@@ -6,7 +6,7 @@ import type { TaskRef } from '../services/task-lock.ts';
 import type { EventHub } from './event-hub.ts';
 import { closingIterator, EventStream } from './event-stream.ts';
 import { taskAsOfEvent } from './task-as-of-event.ts';
-import { slowConsumer, type StreamClosed } from './stream-closed.ts';
+import { shuttingDown, slowConsumer, type StreamClosed } from './stream-closed.ts';
 
 export type TaskUpdate = Task | StreamClosed;
 
@@ -34,10 +34,15 @@ export async function taskUpdateStream(
       registration.unregister();
     },
   );
-  const registration = await hub.register(accountId, (event) => {
-    if (event.taskId !== found.id) return;
-    if (backedUp?.()) live.cut(slowConsumer(null));
-    else live.push(taskAsOfEvent(event.task, event));
+  const registration = await hub.register(accountId, {
+    sink: (event) => {
+      if (event.taskId !== found.id) return;
+      if (backedUp?.()) live.cut(slowConsumer(null));
+      else live.push(taskAsOfEvent(event.task, event));
+    },
+    shutDown: () => {
+      live.cut(shuttingDown(null));
+    },
   });
   const current = await db().task.findUniqueOrThrow({ where: { id: found.id } });
   let last: Task | undefined;
