@@ -16,6 +16,8 @@ export interface EmbeddedOptions {
   database: string;
   /** Trade durability for speed: for throw-away test clusters only. */
   ephemeral?: boolean;
+  /** A fixed port, e.g. to come back where clients expect it; a free one by default. */
+  port?: number;
   log?: (line: string) => void;
 }
 
@@ -92,7 +94,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     return { url: urlFor(running, password, options.database), stop: () => Promise.resolve() };
   }
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const log = options.log ?? (() => undefined);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
