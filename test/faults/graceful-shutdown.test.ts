@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDatabase, disconnectDatabase } from '../../src/db/client.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/database.ts';
 import { givenAccount } from '../helpers/factories.ts';
 import { startGatewayProcess } from '../helpers/gateway-process.ts';
 import { subscribeSse, subscribeWs, wsClient } from '../helpers/subscriptions.ts';
 
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  connectDatabase(database.url);
-});
-
-afterAll(async () => {
-  await disconnectDatabase();
-  await database.drop();
-});
+const database = useTestDatabase();
 
 const TASK_EVENTS = 'subscription { taskEvents { cursor type } }';
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { connectDatabase, disconnectDatabase } from '../../src/db/client.ts';
 import { queryOnce } from '../../src/db/query-once.ts';
 import { databaseUrl } from '../../src/db/scratch-server.ts';
 
@@ -29,6 +30,25 @@ export async function createTestDatabase(migrated = true): Promise<TestDatabase>
     url: databaseUrl(inject('postgresServerUrl'), name),
     drop: async () => {
       await queryOnce(inject('postgresServerUrl'), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+/** A database of the test file's own, with this process connected to it; dropped after the file's tests. */
+export function useTestDatabase(): { readonly url: string } {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    connectDatabase(database.url);
+  });
+  afterAll(async () => {
+    await disconnectDatabase();
+    await database?.drop();
+  });
+  return {
+    get url() {
+      if (!database) throw new Error('database not created yet');
+      return database.url;
     },
   };
 }

@@ -1,30 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectDatabase, db, disconnectDatabase } from '../../src/db/client.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { db } from '../../src/db/client.ts';
 import { claimTask } from '../../src/services/claim-task.ts';
 import { submitTask } from '../../src/services/submit-task.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase } from '../helpers/database.ts';
 import { givenAccount, givenWorker } from '../helpers/factories.ts';
 import { ledgerViolations } from '../helpers/invariants.ts';
 import { type GatewayProcess, startGatewayProcess } from '../helpers/gateway-process.ts';
 import { runScript, type RunningProcess } from '../helpers/processes.ts';
 import { waitUntil } from '../helpers/wait.ts';
 
-let database: TestDatabase;
+const database = useTestDatabase();
 const processes: RunningProcess[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  connectDatabase(database.url);
-});
 
 afterEach(async () => {
   await Promise.all(processes.splice(0).map((running) => running.stop()));
   expect(await ledgerViolations(database.url)).toEqual([]);
-});
-
-afterAll(async () => {
-  await disconnectDatabase();
-  await database.drop();
 });
 
 async function startGateway(env: Record<string, string> = {}): Promise<GatewayProcess> {

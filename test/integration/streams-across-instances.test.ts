@@ -1,9 +1,9 @@
 import type { Client } from 'graphql-ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectDatabase, db, disconnectDatabase } from '../../src/db/client.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { db } from '../../src/db/client.ts';
 import { encodeEventCursor } from '../../src/events/cursor.ts';
 import type { NewAccount } from '../../src/services/accounts.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabase } from '../helpers/database.ts';
 import { givenAccount, givenWorker } from '../helpers/factories.ts';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.ts';
 import { ledgerViolations } from '../helpers/invariants.ts';
@@ -35,25 +35,15 @@ interface StreamedEvent {
 type Events = Subscription<{ taskEvents: StreamedEvent }>;
 type Updates = Subscription<{ taskUpdated: { id: string; state: string; progress: number } }>;
 
-let database: TestDatabase;
+const database = useTestDatabase();
 const gateways: GatewayProcess[] = [];
 const closers: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  connectDatabase(database.url);
-});
 
 afterEach(async () => {
   // Streams first: an open SSE response would hold a gateway's graceful shutdown.
   await Promise.all(closers.splice(0).map((close) => close()));
   await Promise.all(gateways.splice(0).map((gateway) => gateway.process.stop()));
   expect(await ledgerViolations(database.url)).toEqual([]);
-});
-
-afterAll(async () => {
-  await disconnectDatabase();
-  await database.drop();
 });
 
 async function startGateways(count: number): Promise<GatewayProcess[]> {
