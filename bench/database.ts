@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { readConfig } from '../src/config.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { queryOnce } from '../src/db/query-once.ts';
-import { databaseUrl } from '../src/db/scratch-server.ts';
+import { databaseUrl, startTemporaryPostgres } from '../src/db/scratch-server.ts';
 
 export interface BenchDatabase {
   url: string;
@@ -35,20 +31,10 @@ async function onServer(serverUrl: string): Promise<BenchDatabase> {
  * of what a benchmark measures.
  */
 async function embedded(): Promise<BenchDatabase> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'taskgate-bench-'));
-  // Run as root, the embedded server drops to its own user, which must reach the cluster.
-  await chmod(dir, 0o755);
-  const server = await startEmbeddedPostgres({ dir, database: 'taskgate_bench', ephemeral: false }).catch(async (error: unknown) => {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  });
+  const server = await startTemporaryPostgres({ database: 'taskgate_bench', ephemeral: false, prefix: 'taskgate-bench-' });
   return {
-    url: server.url,
+    ...server,
     description: 'embedded PostgreSQL (the npm package), its own cluster on local disk, durable settings',
-    stop: async () => {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
   };
 }
 

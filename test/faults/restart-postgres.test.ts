@@ -1,10 +1,9 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { connectDatabase, disconnectDatabase } from '../../src/db/client.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { migrate } from '../../src/db/migrate.ts';
+import { makeClusterDir } from '../../src/db/scratch-server.ts';
 import { givenAccount } from '../helpers/factories.ts';
 import { startGatewayProcess } from '../helpers/gateway-process.ts';
 import { ledgerViolations } from '../helpers/invariants.ts';
@@ -20,8 +19,7 @@ interface Events {
 describe('PostgreSQL restarted under a running gateway', () => {
   it('gets errors while down, then recovers by itself, and its streams go on without loss', async () => {
     // A server of this test's own: restarting the shared one would break the other test files.
-    const dir = await mkdtemp(path.join(tmpdir(), 'taskgate-restart-'));
-    await chmod(dir, 0o755);
+    const dir = await makeClusterDir('taskgate-restart-');
     let postgres: EmbeddedDatabase = await startEmbeddedPostgres({ dir, database: 'taskgate', ephemeral: true });
     await migrate(postgres.url);
     connectDatabase(postgres.url);

@@ -254,17 +254,20 @@ describe('the operation limits', () => {
   });
 });
 
+/** Ids that name no task of anyone's: each by its own mistake. */
+const MALFORMED_TASK_IDS = [
+  ['not a global id', 'not-a-global-id'],
+  ['the global id of an Account', encodeGlobalID('Account', SOME_UUID)],
+  ['a Task global id around something not a uuid', encodeGlobalID('Task', '42')],
+];
+
 const TASK_BY = `
   query Task($id: ID, $outTaskId: String) {
     task(id: $id, outTaskId: $outTaskId) { __typename ... on Error { code message } ... on InvalidParamError { param } }
   }`;
 
 describe('bad task ids', () => {
-  it.each([
-    ['not a global id', 'not-a-global-id'],
-    ['the global id of an Account', encodeGlobalID('Account', SOME_UUID)],
-    ['a Task global id around something not a uuid', encodeGlobalID('Task', '42')],
-  ])('answers task(id:) with %s by InvalidParamError naming "id"', async (_kind, id) => {
+  it.each(MALFORMED_TASK_IDS)('answers task(id:) with %s by InvalidParamError naming "id"', async (_kind, id) => {
     const { apiKey } = await givenAccount(10);
     const response = await post(TASK_BY, { key: apiKey, variables: { id } });
     expect(response.status).toBe(200);
@@ -286,11 +289,7 @@ describe('bad task ids', () => {
 describe('node(id:)', () => {
   const NODE = 'query Node($id: ID!) { node(id: $id) { __typename id } }';
 
-  it.each([
-    ['not a global id', 'not-a-global-id'],
-    ['the global id of an Account', encodeGlobalID('Account', SOME_UUID)],
-    ['a Task global id around something not a uuid', encodeGlobalID('Task', '42')],
-  ])('answers an id that is %s with null and no error', async (_kind, id) => {
+  it.each(MALFORMED_TASK_IDS)('answers an id that is %s with null and no error', async (_kind, id) => {
     const { apiKey } = await givenAccount(10);
     const response = await post(NODE, { key: apiKey, variables: { id } });
     expect(response.status).toBe(200);
