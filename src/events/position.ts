@@ -11,7 +11,7 @@ export interface EventPosition {
 
 export const LOG_START: EventPosition = { txid: 0n, id: 0n };
 
-export function comparePositions(a: EventPosition, b: EventPosition): number {
+function comparePositions(a: EventPosition, b: EventPosition): number {
   if (a.txid !== b.txid) return a.txid < b.txid ? -1 : 1;
   if (a.id !== b.id) return a.id < b.id ? -1 : 1;
   return 0;
