@@ -1,11 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { cpuSecondsOf, memoryOf, type ProcessMemory } from './proc-stats.ts';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const START_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 20_000;
-const KEPT_OUTPUT = 64 * 1024;
+import { type BenchServer, startChildServer } from './child-server.ts';
 
 export interface GatewayOptions {
   databaseUrl: string;
@@ -15,32 +8,14 @@ export interface GatewayOptions {
   cpuProfileDir?: string;
 }
 
-export interface BenchGateway {
-  /** http://127.0.0.1:PORT/graphql */
-  readonly url: string;
-  readonly pid: number;
-  memory(): Promise<ProcessMemory>;
-  cpuSeconds(): Promise<number>;
-  stop(): Promise<void>;
-}
+export type BenchGateway = BenchServer;
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => {
-      resolve();
-    });
-  });
-}
-
-/**
- * `npm start` as its own process, so its RSS and CPU are its own and not the
- * load generator's. Demo credentials and the demo worker stay off.
- */
-export async function startGateway(options: GatewayOptions): Promise<BenchGateway> {
+/** `npm start` as its own process. Demo credentials and the demo worker stay off. */
+export function startGateway(options: GatewayOptions): Promise<BenchGateway> {
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
+  return startChildServer({
+    name: 'gateway',
+    args: [...profile, '--import', 'tsx', 'src/main.ts'],
     env: {
       ...process.env,
       DATABASE_URL: options.databaseUrl,
@@ -51,46 +26,5 @@ export async function startGateway(options: GatewayOptions): Promise<BenchGatewa
       // The benchmark drives one key far beyond a tenant's fair share on purpose.
       TASKGATE_RATE_LIMIT: '0',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString()).slice(-KEPT_OUTPUT);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-
-  const port = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`gateway did not listen within ${START_TIMEOUT_MS} ms:\n${output}`));
-    }, START_TIMEOUT_MS);
-    const check = (): void => {
-      const match = /listening on http:\/\/[^:]+:(\d+)\//.exec(output);
-      if (!match?.[1]) return;
-      clearTimeout(timer);
-      child.stdout.off('data', check);
-      resolve(match[1]);
-    };
-    child.stdout.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`gateway exited with ${String(code)} before listening:\n${output}`));
-    });
-  });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('gateway has no pid');
-
-  return {
-    url: `http://127.0.0.1:${port}/graphql`,
-    pid,
-    memory: () => memoryOf(pid),
-    cpuSeconds: () => cpuSecondsOf(pid),
-    async stop() {
-      const done = exited(child);
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await done;
-      clearTimeout(timer);
-    },
-  };
 }

@@ -1,3 +1,4 @@
+import { BASELINES_INTRO } from './baselines-text.ts';
 import type { Machine } from './machine.ts';
 import type { ScenarioReport } from './scenario.ts';
 
@@ -7,6 +8,8 @@ export interface ReportInput {
   machine: Machine;
   database: string;
   poolSize: number;
+  /** The baselines the gateway was measured beside, or why one was skipped. */
+  baselines: string;
   scenarios: ScenarioReport[];
   /** Why the figures are what they are, beyond this run's own notes. */
   limitsIntro: string;
@@ -38,6 +41,7 @@ export function renderReport(input: ReportInput): string {
       ['Node', machine.node],
       ['PostgreSQL', `${machine.postgres}: ${input.database}; ${machine.postgresSettings}`],
       ['gateway', `one process per scenario (\`node --import tsx src/main.ts\`), ${input.poolSize} pooled database connections`],
+      ['baselines', input.baselines],
     ],
   );
   return [
@@ -45,6 +49,7 @@ export function renderReport(input: ReportInput): string {
     'Written by `npm run bench` (`bench/run.ts`); running it again rewrites this file. `npm run bench -- --help` lists the options.',
     facts,
     '**One machine runs everything**: the load generator (the benchmark process), the gateway and PostgreSQL share its CPUs over loopback, so every figure below is a lower bound of what the gateway does with cores of its own. The CPU columns say how much each side took. Repeated runs on the same machine differed by up to about half (cancel throughput, latency at 10,000 listeners): read the figures as magnitudes and ratios, not to the digit.',
+    BASELINES_INTRO,
     ...input.scenarios.map(section),
     '## What limits these figures',
     input.limitsIntro,

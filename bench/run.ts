@@ -4,19 +4,26 @@ import { readConfig } from '../src/config.ts';
 import { connectDatabase, disconnectDatabase } from '../src/db/client.ts';
 import { DEFAULT_LISTENER_BUFFER } from '../src/events/stream-closed.ts';
 import { createAccount } from '../src/services/accounts.ts';
+import { createWorker } from '../src/services/workers.ts';
 import { type BenchArgs, parseBenchArgs, USAGE } from './args.ts';
+import { describeBaselines } from './baselines-text.ts';
+import { startBareYoga } from './baselines/bare-yoga.ts';
+import type { BenchServer } from './child-server.ts';
 import { openBenchDatabase } from './database.ts';
-import { type BenchGateway, startGateway } from './gateway.ts';
+import { startGateway } from './gateway.ts';
 import { LIMITS, LIMITS_INTRO } from './limits.ts';
 import { describeMachine } from './machine.ts';
+import { findPgbench } from './pgbench/find-pgbench.ts';
+import { findPostgresCpu } from './postgres-cpu.ts';
 import { renderReport } from './report.ts';
 import type { BenchContext, Scenario, ScenarioReport } from './scenario.ts';
 import { cancelScenario } from './scenarios/cancel.ts';
+import { cycleScenario } from './scenarios/cycle.ts';
 import { streamsScenario } from './scenarios/streams.ts';
 import { submitScenario } from './scenarios/submit.ts';
 import { taskQueryScenario } from './scenarios/task-query.ts';
 
-const SCENARIOS: Scenario[] = [streamsScenario, submitScenario, cancelScenario, taskQueryScenario];
+const SCENARIOS: Scenario[] = [streamsScenario, submitScenario, cancelScenario, cycleScenario, taskQueryScenario];
 
 function log(line: string): void {
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -46,38 +53,55 @@ async function main(argv: string[]): Promise<void> {
   const startedAt = new Date();
   log('starting PostgreSQL');
   const database = await openBenchDatabase();
-  const gateways = new Set<BenchGateway>();
+  const servers = new Set<BenchServer>();
   const cleanUp = async (): Promise<void> => {
-    await Promise.all([...gateways].map((gateway) => gateway.stop()));
+    await Promise.all([...servers].map((server) => server.stop()));
     await disconnectDatabase();
     await database.stop();
   };
   process.once('SIGINT', () => {
-    log('interrupted: stopping the gateways and PostgreSQL');
+    log('interrupted: stopping the servers and PostgreSQL');
     void cleanUp().finally(() => process.exit(130));
   });
 
   try {
     connectDatabase(database.url, 2);
+    const poolSize = readConfig().databasePoolSize;
+    const pgbench = await findPgbench();
+    log('skipped' in pgbench ? `pgbench baselines skipped: ${pgbench.skipped}` : `pgbench baselines: ${pgbench.binary} (${pgbench.version})`);
+    const postgresCpu = await findPostgresCpu(database.url);
+    if (!postgresCpu) log("PostgreSQL's CPU will not be measured: its processes are not on this machine");
+    /** Every server process is stopped at the end, and on Ctrl-C. */
+    const tracked = (server: BenchServer): BenchServer => {
+      servers.add(server);
+      return {
+        ...server,
+        stop: async () => {
+          servers.delete(server);
+          await server.stop();
+        },
+      };
+    };
     let accounts = 0;
+    let workers = 0;
     const context: BenchContext = {
       settings: args.settings,
+      databaseUrl: database.url,
+      poolSize,
+      pgbench,
+      postgresCpu,
       async startGateway(options) {
-        const gateway = await startGateway({
-          databaseUrl: database.url,
-          listenerBuffer: options?.listenerBuffer ?? DEFAULT_LISTENER_BUFFER,
-          cpuProfileDir: args.settings.cpuProfileDir,
-        });
-        gateways.add(gateway);
-        return {
-          ...gateway,
-          stop: async () => {
-            gateways.delete(gateway);
-            await gateway.stop();
-          },
-        };
+        return tracked(
+          await startGateway({
+            databaseUrl: database.url,
+            listenerBuffer: options?.listenerBuffer ?? DEFAULT_LISTENER_BUFFER,
+            cpuProfileDir: args.settings.cpuProfileDir,
+          }),
+        );
       },
+      startBareYoga: async () => tracked(await startBareYoga(database.url, poolSize)),
       newAccount: (credits) => createAccount(`bench-${++accounts}`, credits),
+      newWorker: () => createWorker(`bench-worker-${++workers}`),
       log,
     };
     const reports: ScenarioReport[] = [];
@@ -90,7 +114,8 @@ async function main(argv: string[]): Promise<void> {
       command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
       machine: await describeMachine(database.url),
       database: database.description,
-      poolSize: readConfig().databasePoolSize,
+      poolSize,
+      baselines: describeBaselines(pgbench, poolSize),
       scenarios: reports,
       limitsIntro: LIMITS_INTRO,
       limits: LIMITS,

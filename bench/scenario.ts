@@ -1,5 +1,9 @@
 import type { NewAccount } from '../src/services/accounts.ts';
+import type { NewWorker } from '../src/services/workers.ts';
+import type { BenchServer } from './child-server.ts';
 import type { BenchGateway } from './gateway.ts';
+import type { PgbenchLookup } from './pgbench/find-pgbench.ts';
+import type { PostgresCpu } from './postgres-cpu.ts';
 
 export interface BenchSettings {
   /** Listener counts of the streams scenario, run one after the other. */
@@ -16,9 +20,20 @@ export interface BenchSettings {
 
 export interface BenchContext {
   settings: BenchSettings;
+  /** The benchmark's database, for setup rows and for pgbench. */
+  databaseUrl: string;
+  /** Connections in the gateway's pool, which the bare graphql-yoga baseline copies. */
+  poolSize: number;
+  /** The pgbench the baselines run, or why they are skipped. */
+  pgbench: PgbenchLookup;
+  /** Undefined when PostgreSQL is not a process of this machine. */
+  postgresCpu: PostgresCpu | undefined;
   /** A fresh gateway process, so each scenario's peak RSS is its own. */
   startGateway(options?: { listenerBuffer?: number }): Promise<BenchGateway>;
+  /** The bare graphql-yoga baseline of `task(id)`, in a process of its own. */
+  startBareYoga(): Promise<BenchServer>;
   newAccount(credits: number): Promise<NewAccount>;
+  newWorker(): Promise<NewWorker>;
   log(line: string): void;
 }
 

@@ -1,73 +1,39 @@
-import { closedLoop, type LoopOptions, type LoopResult } from './closed-loop.ts';
-import type { BenchGateway } from './gateway.ts';
-import { mebibytes, ms, summarize } from './percentiles.ts';
+import type { BenchServer } from './child-server.ts';
+import { closedLoop, type LoopOptions } from './closed-loop.ts';
+import type { Measured } from './measured.ts';
+import { summarize } from './percentiles.ts';
+import type { PostgresCpu } from './postgres-cpu.ts';
 
-export interface Throughput {
-  operation: string;
-  concurrency: number;
-  loop: LoopResult;
-  /** CPU seconds over the window, of the gateway and of this load generator. */
-  gatewayCpu: number;
-  loadCpu: number;
-  peakRssBytes: number;
+export interface Target {
+  server: BenchServer;
+  /** What the server is, for the report: the gateway, or a baseline. */
+  runBy: string;
+  postgresCpu: PostgresCpu | undefined;
 }
 
-/** A closed loop against `gateway`, with the CPU each side spent during it. */
-export async function measureThroughput(gateway: BenchGateway, operation: string, options: LoopOptions): Promise<Throughput> {
-  const gatewayBefore = await gateway.cpuSeconds();
+/** A closed loop against the target, with the CPU each side spent during it and the server's peak RSS after it. */
+export async function measureThroughput(target: Target, operation: string, options: LoopOptions): Promise<Measured> {
+  const serverBefore = await target.server.cpuSeconds();
+  const postgresBefore = await target.postgresCpu?.();
   const loadBefore = process.cpuUsage();
   const loop = await closedLoop(options);
   const load = process.cpuUsage(loadBefore);
-  const gatewayCpu = (await gateway.cpuSeconds()) - gatewayBefore;
-  const { peakRssBytes } = await gateway.memory();
+  const serverCpu = (await target.server.cpuSeconds()) - serverBefore;
+  const postgresAfter = await target.postgresCpu?.();
+  const { peakRssBytes } = await target.server.memory();
+  const latency = summarize(loop.latencies);
   return {
     operation,
+    runBy: target.runBy,
     concurrency: options.concurrency,
-    loop,
-    gatewayCpu,
+    elapsedMs: loop.elapsedMs,
+    latency,
+    perSecond: (latency.count * 1000) / loop.elapsedMs,
+    errors: loop.errors,
+    firstError: loop.firstError,
+    serverCpu,
+    postgresCpu: postgresBefore === undefined || postgresAfter === undefined ? undefined : postgresAfter - postgresBefore,
     loadCpu: (load.user + load.system) / 1e6,
-    peakRssBytes,
+    serverPeakRssBytes: peakRssBytes,
   };
-}
-
-export const THROUGHPUT_HEADER = [
-  'operation',
-  'concurrency',
-  'duration',
-  'ok requests',
-  'errors',
-  'req/s',
-  'p50',
-  'p99',
-  'max',
-  'gateway CPU',
-  'load generator CPU',
-  'gateway peak RSS',
-];
-
-function cores(cpuSeconds: number, elapsedMs: number): string {
-  return `${(cpuSeconds / (elapsedMs / 1000)).toFixed(2)} cores`;
-}
-
-export function throughputRow(result: Throughput): string[] {
-  const { loop } = result;
-  const latency = summarize(loop.latencies);
-  return [
-    result.operation,
-    String(result.concurrency),
-    `${(loop.elapsedMs / 1000).toFixed(1)} s`,
-    String(latency.count),
-    String(loop.errors),
-    ((latency.count / loop.elapsedMs) * 1000).toFixed(0),
-    ms(latency.p50),
-    ms(latency.p99),
-    ms(latency.max),
-    cores(result.gatewayCpu, loop.elapsedMs),
-    cores(result.loadCpu, loop.elapsedMs),
-    mebibytes(result.peakRssBytes),
-  ];
-}
-
-export function throughputNotes(result: Throughput): string[] {
-  return result.loop.firstError ? [`${result.operation}: ${result.loop.errors} failed; the first: ${result.loop.firstError}`] : [];
 }

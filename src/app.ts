@@ -3,6 +3,7 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useQueryStringParams } from './http/query-string-params.ts';
 import { useRequestErrorStatus } from './http/request-error-status.ts';
 import { useSharedStreamExecution } from './http/shared-stream-execution.ts';
 import { schema } from './schema/index.ts';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): App {
     plugins: [
       maxAliasesPlugin({ n: OPERATION_LIMITS.aliases }),
       maxTokensPlugin({ n: OPERATION_LIMITS.tokens }),
+      useQueryStringParams(),
       useRequestErrorStatus(),
       useSharedStreamExecution(),
     ],

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_EVENT_POLL_MS } from './events/poll.ts';
 import { DEFAULT_EVENT_RETENTION_DAYS } from './events/retention.ts';
 import { DEFAULT_LISTENER_BUFFER } from './events/stream-closed.ts';
 
@@ -21,6 +22,8 @@ export interface Config {
   eventRetentionDays: number;
   /** Undelivered events a listener may hold before it is closed. */
   listenerBuffer: number;
+  /** How often this instance reads the event log unwoken, for wake-ups lost while LISTEN was down. */
+  eventPollMs: number;
   /** Requests per second each key may make on this instance, and at once; 0 turns the limit off. */
   rateLimit: { perSecond: number; burst: number };
 }
@@ -62,6 +65,7 @@ export function readConfig(env: Env = process.env): Config {
     demoWorker: flag(env, 'TASKGATE_DEMO_WORKER'),
     eventRetentionDays: integer(env, 'TASKGATE_EVENT_RETENTION_DAYS', DEFAULT_EVENT_RETENTION_DAYS, 1, 3650),
     listenerBuffer: integer(env, 'TASKGATE_LISTENER_BUFFER', DEFAULT_LISTENER_BUFFER, 10, 1_000_000),
+    eventPollMs: integer(env, 'TASKGATE_EVENT_POLL_MS', DEFAULT_EVENT_POLL_MS, 10, 3_600_000),
     rateLimit: {
       perSecond: integer(env, 'TASKGATE_RATE_LIMIT', 200, 0, 1_000_000),
       burst: integer(env, 'TASKGATE_RATE_BURST', 400, 1, 1_000_000),

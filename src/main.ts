@@ -12,6 +12,7 @@ import { createRateLimiter } from './services/rate-limiter.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const STREAM_FLUSH_MS = 200;
+const IDLE_SWEEP_MS = 50;
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const live = startLiveEvents({
     databaseUrl: database.url,
     listenerBuffer: config.listenerBuffer,
+    pollMs: config.eventPollMs,
     log: (line) => {
       console.error(line);
     },
@@ -59,7 +61,13 @@ async function main(): Promise<void> {
       // Lets the streams send their closing reason before their sockets close.
       await new Promise((resolve) => setTimeout(resolve, STREAM_FLUSH_MS));
       await websocket.close();
+      // server.close() drops only the connections idle at the time; one whose last
+      // request finishes later would hold the exit until its keep-alive ran out.
+      const idleSweep = setInterval(() => {
+        server.closeIdleConnections();
+      }, IDLE_SWEEP_MS);
       server.close(() => {
+        clearInterval(idleSweep);
         clearTimeout(force);
         void leaseExpiry
           .stop()

@@ -3,11 +3,13 @@ import type { EventHub } from './event-hub.ts';
 import { type LoggedEvent, readLog } from './event-log.ts';
 import { closingIterator, EventStream } from './event-stream.ts';
 import { type EventPosition, isAfter } from './position.ts';
-import { shuttingDown, slowConsumer, type StreamClosed } from './stream-closed.ts';
+import { endedStream, slowConsumer, type StreamClosed } from './stream-closed.ts';
 
 export interface AccountStreamOptions {
   hub: EventHub;
   accountId: string;
+  /** The API key the stream is opened with. */
+  keyId: string;
   /** Replay the log after this position first; live only when absent. */
   after: EventPosition | null;
   accepts: (event: LoggedEvent) => boolean;
@@ -41,8 +43,9 @@ export async function accountEventStream(options: AccountStreamOptions): Promise
       if (options.backedUp?.()) live.cut(slowConsumer(resumeAfter()));
       else live.push(event);
     },
-    shutDown: () => {
-      live.cut(shuttingDown(resumeAfter()));
+    keyId: options.keyId,
+    end: (reason) => {
+      live.cut(endedStream(reason, resumeAfter()));
     },
   });
   const split = registration.position;

@@ -3,10 +3,14 @@ import { type EventPosition, LOG_START } from './position.ts';
 
 export type EventSink = (event: LoggedEvent) => void;
 
+export type EndReason = 'SHUTTING_DOWN' | 'KEY_REVOKED';
+
 export interface Listener {
   sink: EventSink;
-  /** Ends the listener's stream because this instance is shutting down. */
-  shutDown: () => void;
+  /** The key the stream was opened with: revoking it ends the stream. */
+  keyId: string;
+  /** Ends the listener's stream for `reason`, with a cursor to resume from where there is one. */
+  end: (reason: EndReason) => void;
 }
 
 export interface Registration {
@@ -26,7 +30,7 @@ const BATCH = 500;
 export class EventHub {
   private position: EventPosition = LOG_START;
   private readonly sinks = new Map<string, Set<EventSink>>();
-  private readonly shutDowns = new Set<() => void>();
+  private readonly ends = new Set<Pick<Listener, 'keyId' | 'end'>>();
   private listeners = 0;
   /** Reads and registrations run one at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
@@ -49,7 +53,7 @@ export class EventHub {
   }
 
   /** Registers a sink for an account's events; resolves once the hub is current. */
-  register(accountId: string, { sink, shutDown }: Listener): Promise<Registration> {
+  register(accountId: string, { sink, keyId, end }: Listener): Promise<Registration> {
     return new Promise((resolve, reject) => {
       this.enqueue(async () => {
         try {
@@ -61,7 +65,8 @@ export class EventHub {
         const forAccount = this.sinks.get(accountId) ?? new Set<EventSink>();
         this.sinks.set(accountId, forAccount);
         forAccount.add(sink);
-        this.shutDowns.add(shutDown);
+        const ending = { keyId, end };
+        this.ends.add(ending);
         this.listeners += 1;
         let registered = true;
         resolve({
@@ -71,7 +76,7 @@ export class EventHub {
             registered = false;
             this.listeners -= 1;
             forAccount.delete(sink);
-            this.shutDowns.delete(shutDown);
+            this.ends.delete(ending);
             if (forAccount.size === 0) this.sinks.delete(accountId);
           },
         });
@@ -81,7 +86,17 @@ export class EventHub {
 
   /** Ends every listener's stream with a reason and a cursor to resume from elsewhere. */
   shutDown(): void {
-    for (const shutDown of [...this.shutDowns]) shutDown();
+    for (const { end } of [...this.ends]) end('SHUTTING_DOWN');
+  }
+
+  /** The keys that streams are open with. */
+  keyIds(): Set<string> {
+    return new Set([...this.ends].map(({ keyId }) => keyId));
+  }
+
+  /** Ends the streams opened with any of these keys. */
+  endKeys(keyIds: ReadonlySet<string>): void {
+    for (const { keyId, end } of [...this.ends]) if (keyIds.has(keyId)) end('KEY_REVOKED');
   }
 
   get listenerCount(): number {

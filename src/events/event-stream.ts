@@ -85,10 +85,19 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
 /**
  * A stream's iterator: `next` as given, and `return` (a client leaving) that
  * closes `stream` at once, even while `next` waits, so its listener is freed.
+ * A `next` that fails (the log unreadable) closes it too: transports drop a
+ * failed iterator without calling `return`.
  */
 export function closingIterator<T, U>(stream: EventStream<U>, next: () => Promise<IteratorResult<T>>): AsyncIterableIterator<T> {
   const iterator: AsyncIterableIterator<T> = {
-    next,
+    async next() {
+      try {
+        return await next();
+      } catch (error) {
+        stream.close();
+        throw error;
+      }
+    },
     return() {
       stream.close();
       return Promise.resolve({ value: undefined, done: true });

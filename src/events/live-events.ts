@@ -1,7 +1,10 @@
 import { onCommit } from './commit-signal.ts';
 import { EventHub } from './event-hub.ts';
+import { DEFAULT_EVENT_POLL_MS } from './poll.ts';
 import { DEFAULT_LISTENER_BUFFER } from './stream-closed.ts';
 import { startWakeups } from './wakeups.ts';
+import { endRevokedStreams } from './revoked-streams.ts';
+import { forgetCallers, KEY_REVOCATION_CHANNEL } from '../services/caller-cache.ts';
 
 export interface LiveEvents {
   hub: EventHub;
@@ -30,6 +33,15 @@ export function startLiveEvents(options: LiveEventOptions): LiveEvents {
     onWake: () => {
       hub.wake();
     },
+    channels: {
+      // Keys remembered here are forgotten, and streams opened with a now revoked key end.
+      [KEY_REVOCATION_CHANNEL]: () => {
+        forgetCallers();
+        endRevokedStreams(hub).catch((error: unknown) => {
+          log(`ending revoked streams: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      },
+    },
     log,
   });
   const stopCommits = onCommit(() => {
@@ -38,7 +50,7 @@ export function startLiveEvents(options: LiveEventOptions): LiveEvents {
   });
   const poll = setInterval(() => {
     hub.wake();
-  }, options.pollMs ?? 200).unref();
+  }, options.pollMs ?? DEFAULT_EVENT_POLL_MS).unref();
   return {
     hub,
     async stop() {

@@ -2,11 +2,11 @@ import { db } from '../db/client.ts';
 import { TaskNotFoundError } from '../domain/errors.ts';
 import { isTerminal } from '../domain/task.ts';
 import type { Task } from '../generated/prisma/client.ts';
-import type { TaskRef } from '../services/task-lock.ts';
+import type { TaskRef } from '../services/task-snapshot.ts';
 import type { EventHub } from './event-hub.ts';
 import { closingIterator, EventStream } from './event-stream.ts';
 import { taskAsOfEvent } from './task-as-of-event.ts';
-import { shuttingDown, slowConsumer, type StreamClosed } from './stream-closed.ts';
+import { endedStream, slowConsumer, type StreamClosed } from './stream-closed.ts';
 
 export type TaskUpdate = Task | StreamClosed;
 
@@ -22,6 +22,7 @@ function sameSnapshot(a: Task, b: Task): boolean {
 export async function taskUpdateStream(
   hub: EventHub,
   accountId: string,
+  keyId: string,
   ref: TaskRef,
   backedUp?: () => boolean,
 ): Promise<AsyncIterableIterator<TaskUpdate>> {
@@ -40,11 +41,18 @@ export async function taskUpdateStream(
       if (backedUp?.()) live.cut(slowConsumer(null));
       else live.push(taskAsOfEvent(event.task, event));
     },
-    shutDown: () => {
-      live.cut(shuttingDown(null));
+    keyId,
+    end: (reason) => {
+      live.cut(endedStream(reason, null));
     },
   });
-  const current = await db().task.findUniqueOrThrow({ where: { id: found.id } });
+  const current = await db()
+    .task.findUniqueOrThrow({ where: { id: found.id } })
+    .catch((error: unknown) => {
+      // No iterator reaches the transport, so nothing else would free the listener.
+      live.close();
+      throw error;
+    });
   let last: Task | undefined;
   let ended = false;
 

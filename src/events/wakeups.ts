@@ -12,6 +12,11 @@ export interface WakeupOptions {
   url: string;
   /** Called on every notification, and after each (re)connection to catch up. */
   onWake: () => void;
+  /**
+   * Other channels heard on the same connection, each with what to do on a
+   * notification and after each (re)connection, when some may have been missed.
+   */
+  channels?: Record<string, () => void>;
   /** At most one NOTIFY per this many milliseconds from this instance. */
   coalesceMs?: number;
   log?: (line: string) => void;
@@ -46,13 +51,15 @@ export function startWakeups(options: WakeupOptions): Wakeups {
 
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: options.url });
-    next.on('notification', () => {
-      options.onWake();
+    const channels = options.channels ?? {};
+    next.on('notification', ({ channel }) => {
+      (channels[channel] ?? options.onWake)();
     });
     next.on('error', () => undefined);
     try {
       await next.connect();
       await next.query(`LISTEN ${CHANNEL}`);
+      for (const channel of Object.keys(channels)) await next.query(`LISTEN ${channel}`);
     } catch (error) {
       log(`event wake-ups: ${error instanceof Error ? error.message : String(error)}; retrying in ${retryMs} ms`);
       await next.end().catch(() => undefined);
@@ -71,6 +78,7 @@ export function startWakeups(options: WakeupOptions): Wakeups {
     retryMs = 250;
     // Whatever was committed while disconnected is read now.
     options.onWake();
+    for (const onNotification of Object.values(channels)) onNotification();
   };
 
   const send = (): void => {

@@ -6,8 +6,13 @@ interface HttpExtension {
   spec?: boolean;
 }
 
-/** The error with a plain HTTP status of 400, unless it carries a status of its own. */
+/**
+ * The error with a plain HTTP status of 400, unless it carries a status of its
+ * own or is a masked unexpected error (such as the database being down while
+ * the context was built): that is the server's fault, and stays a 500.
+ */
 function asBadRequest(error: GraphQLError): GraphQLError {
+  if (error.extensions.unexpected === true) return error;
   const http: HttpExtension | undefined = error.extensions.http ?? undefined;
   if (http?.status !== undefined && !http.spec) return error;
   return new GraphQLError(error.message, {

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { type DocumentNode, type ExecutionArgs, GraphQLError, type GraphQLSchema } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -10,6 +10,24 @@ import { MAX_BODY_BYTES } from './body-limit.ts';
 /** A listener whose unsent data passes this is cut off rather than buffered without end. */
 export const MAX_SEND_BUFFER = 4 * 1024 * 1024;
 const KEEPALIVE_MS = 15_000;
+/** graphql-ws clients retry on it; on 4500 they give up for good. */
+const TRY_AGAIN_LATER = 1013;
+
+/** What a client sees of a failure that is not its own (the database down, say), as over HTTP. */
+function unexpectedError(): GraphQLError {
+  return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+/** An error raised on purpose by the schema, not one from below it that may name hosts, files or queries. */
+function isOwnError(error: GraphQLError): boolean {
+  const cause = error.originalError;
+  return cause === undefined || (cause instanceof GraphQLError && isOwnError(cause));
+}
+
+/** A stream that fails while running reaches its client masked, as an HTTP response would be. */
+function maskUnexpected(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+  return errors.map((error) => (isOwnError(error) ? error : unexpectedError()).toJSON());
+}
 
 export interface WebSocketTransport {
   close(): Promise<void>;
@@ -32,7 +50,8 @@ interface EnvelopedPipeline extends Enveloped {
  * GraphQL over WebSocket (the graphql-transport-ws protocol) on the same
  * server and path as HTTP, through the same yoga plugins. The API key comes in
  * connectionParams (`{ "authorization": "Bearer tg_api_..." }`); a connection
- * without a valid one is refused. Sockets that stop answering pings are dropped.
+ * without a valid one is refused (4403), one whose key cannot be checked for
+ * now is told to try again later (1013). Sockets that stop answering pings are dropped.
  */
 export function attachWebSocket(server: Server, app: App): WebSocketTransport {
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_BODY_BYTES });
@@ -54,7 +73,15 @@ export function attachWebSocket(server: Server, app: App): WebSocketTransport {
 
   const disposable = useServer(
     {
-      onConnect: async (ctx) => (await authenticate(keyOf({ connectionParams: ctx.connectionParams }))).kind === 'client',
+      onConnect: async (ctx) => {
+        try {
+          return (await authenticate(keyOf({ connectionParams: ctx.connectionParams }))).kind === 'client';
+        } catch {
+          // The key could not be checked (the database is down): not a refusal, a retry later.
+          ctx.extra.socket.close(TRY_AGAIN_LATER, 'Try again later');
+          return false;
+        }
+      },
       execute: (args) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
@@ -71,17 +98,35 @@ export function attachWebSocket(server: Server, app: App): WebSocketTransport {
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
+        let contextValue: unknown;
+        try {
+          contextValue = await pipeline.contextFactory();
+        } catch {
+          // Thrown here, it would close the socket and every other operation on it with 4500.
+          return [unexpectedError()];
+        }
         const args: ExecutionArgs = {
           schema: pipeline.schema,
           operationName: params.operationName,
           document,
           variableValues: params.variables,
-          contextValue: await pipeline.contextFactory(),
+          contextValue,
           rootValue: { execute: pipeline.execute, subscribe: pipeline.subscribe },
         };
-        const errors = pipeline.validate(args.schema, args.document);
+        let errors: readonly GraphQLError[];
+        try {
+          errors = pipeline.validate(args.schema, args.document);
+        } catch (error) {
+          // Some rules throw rather than report (the alias limit; graphql-js on a directive's
+          // missing variable): thrown from here, it would close the socket with 4500.
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         return errors.length > 0 ? errors : args;
       },
+      onError: (_ctx, _id, _params, errors) => maskUnexpected(errors),
+      // Internal failures close sockets with a fixed reason, never the error's own message.
+      isProd: true,
     },
     wss,
   );

@@ -9,6 +9,7 @@ import { RateLimitedError } from '../domain/errors.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import { PAGE_ARGUMENTS_PLUGIN } from './page-arguments-plugin.ts';
+import { TEXT_ARGUMENTS_PLUGIN } from './text-arguments-plugin.ts';
 import type { Context } from './context.ts';
 import { complexityError, DEFAULT_PAGE, fieldComplexity, MAX_PAGE, QUERY_LIMITS } from './query-limits.ts';
 
@@ -16,13 +17,15 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
+  // A connection's `query` may look its cursor up in the database (row-cursor.ts).
+  AsyncSelections: true;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: JsonValue; Output: unknown };
   };
 }>({
-  // The page-arguments wrapper sits inside the errors plugin's, so the errors it makes are caught there.
-  plugins: [ComplexityPlugin, ErrorsPlugin, PAGE_ARGUMENTS_PLUGIN, PrismaPlugin, RelayPlugin],
+  // The argument wrappers sit inside the errors plugin's, so the errors they make are caught there.
+  plugins: [ComplexityPlugin, ErrorsPlugin, TEXT_ARGUMENTS_PLUGIN, PAGE_ARGUMENTS_PLUGIN, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   complexity: { fieldComplexity, limit: QUERY_LIMITS, complexityError },
   // Every field that returns a result union can answer RateLimitedError.

@@ -16,7 +16,7 @@ export function asSubscriptionError(error: unknown): unknown {
 
 export function streamClosedError(closed: StreamClosed): GraphQLError {
   return new GraphQLError(closed.message, {
-    extensions: { code: closed.code, retryable: true, resumeAfter: closed.resumeAfter },
+    extensions: { code: closed.code, retryable: closed.code !== 'KEY_REVOKED', resumeAfter: closed.resumeAfter },
   });
 }
 

@@ -2,7 +2,10 @@ import { InvalidParamError } from '../domain/errors.ts';
 import { db } from '../db/client.ts';
 import { API_KEY_PREFIX, generateKey, hashKey } from './credentials.ts';
 import { moveCredits } from './ledger.ts';
-import type { Tx } from './transaction.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+
+/** A Prisma client bound to one open transaction. */
+type Tx = Prisma.TransactionClient;
 
 export interface NewAccount {
   accountId: string;

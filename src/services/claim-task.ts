@@ -1,8 +1,8 @@
 import { InvalidParamError } from '../domain/errors.ts';
-import { commitChange } from './transaction.ts';
 import { validateLeaseSeconds } from '../domain/lease.ts';
-import { Prisma, type Task } from '../generated/prisma/client.ts';
-import { appendTaskEvent } from './task-events.ts';
+import { statement } from '../db/statement.ts';
+import type { Task } from '../generated/prisma/client.ts';
+import { commitStatement } from './transaction.ts';
 
 export interface ClaimCommand {
   workerId: string;
@@ -10,6 +10,36 @@ export interface ClaimCommand {
   models: string[] | null;
   leaseSeconds: number;
 }
+
+function claimStatement(name: string, pendingOfModels: string) {
+  return statement(
+    name,
+    `
+WITH next AS (
+  SELECT id FROM "Task"
+  WHERE state = 'PENDING' ${pendingOfModels}
+  ORDER BY "createdAt", id
+  LIMIT 1
+  FOR UPDATE SKIP LOCKED
+), claimed AS (
+  UPDATE "Task" t
+  SET state = 'RUNNING', attempts = t.attempts + 1, progress = 0,
+      "leaseOwner" = $1::uuid, "leaseSeconds" = $2::int,
+      "leaseExpiresAt" = now() + make_interval(secs => $2::int),
+      "startedAt" = COALESCE(t."startedAt", now()), "updatedAt" = now()
+  FROM next WHERE t.id = next.id
+  RETURNING t.*
+), claimed_event AS (
+  INSERT INTO "TaskEvent" ("taskId", "accountId", type, state, progress)
+  SELECT id, "accountId", 'CLAIMED'::"TaskEventType", state, progress FROM claimed
+)
+SELECT * FROM claimed`,
+  );
+}
+
+/** The claim as one statement: the task, its lease and its CLAIMED event commit together. */
+export const CLAIM_ANY_TASK = claimStatement('claim_any_task', '');
+export const CLAIM_TASK_OF_MODELS = claimStatement('claim_task_of_models', 'AND "modelName" = ANY($3::text[])');
 
 /**
  * Hands the oldest pending task to the worker: RUNNING, one more attempt, a
@@ -20,26 +50,8 @@ export interface ClaimCommand {
 export async function claimTask(command: ClaimCommand): Promise<Task | null> {
   const lease = validateLeaseSeconds(command.leaseSeconds);
   if (command.models?.length === 0) throw new InvalidParamError('models', 'Give at least one model, or omit models for any.');
-  const byModel = command.models ? Prisma.sql`AND "modelName" = ANY(${command.models}::text[])` : Prisma.empty;
-  return commitChange(async (tx) => {
-    const [claimed] = await tx.$queryRaw<{ id: string }[]>`
-      WITH next AS (
-        SELECT id FROM "Task"
-        WHERE state = 'PENDING' ${byModel}
-        ORDER BY "createdAt", id
-        LIMIT 1
-        FOR UPDATE SKIP LOCKED
-      )
-      UPDATE "Task" t
-      SET state = 'RUNNING', attempts = t.attempts + 1, progress = 0,
-          "leaseOwner" = ${command.workerId}::uuid, "leaseSeconds" = ${lease},
-          "leaseExpiresAt" = now() + make_interval(secs => ${lease}),
-          "startedAt" = COALESCE(t."startedAt", now()), "updatedAt" = now()
-      FROM next WHERE t.id = next.id
-      RETURNING t.id`;
-    if (!claimed) return null;
-    const task = await tx.task.findUniqueOrThrow({ where: { id: claimed.id } });
-    await appendTaskEvent(tx, task, 'CLAIMED');
-    return task;
-  });
+  const [task] = command.models
+    ? await commitStatement<Task>(CLAIM_TASK_OF_MODELS, [command.workerId, lease, command.models])
+    : await commitStatement<Task>(CLAIM_ANY_TASK, [command.workerId, lease]);
+  return task ?? null;
 }

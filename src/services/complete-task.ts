@@ -4,7 +4,7 @@ import type { Prisma, Task } from '../generated/prisma/client.ts';
 import { changeLeasedTask, type LeaseRef } from './leased-task.ts';
 
 /** Finishes the task with its output; the hold stands as the charge. */
-export function completeTask(ref: LeaseRef, output: Prisma.InputJsonValue): Promise<Task> {
+export function completeTask(ref: LeaseRef, output: Prisma.JsonValue): Promise<Task> {
   validateJsonSize(JSON.stringify(output), 'output');
   return changeLeasedTask(ref, (task) => ({
     event: 'COMPLETED',

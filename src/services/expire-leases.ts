@@ -1,7 +1,8 @@
 import { expiryOutcome, MAX_ATTEMPTS } from '../domain/lease.ts';
-import { commitChange } from './transaction.ts';
-import { lockExpiredLeases } from './task-lock.ts';
-import { commitTransition } from './task-transition.ts';
+import { announceCommit } from '../events/commit-signal.ts';
+import { inTransaction } from './transaction.ts';
+import { lockExpiredLeases } from './task-snapshot.ts';
+import { commitLockedTransition } from './task-transition.ts';
 
 export interface ExpirySweep {
   requeued: number;
@@ -15,14 +16,14 @@ export interface ExpirySweep {
  * handling is skipped, and a handled one is no longer RUNNING.
  */
 export async function expireLeases(limit = 100): Promise<ExpirySweep> {
-  return commitChange(async (tx) => {
-    const sweep: ExpirySweep = { requeued: 0, failed: 0 };
+  const sweep = await inTransaction(async (tx) => {
+    const done: ExpirySweep = { requeued: 0, failed: 0 };
     for (const task of await lockExpiredLeases(tx, limit)) {
       if (expiryOutcome(task.attempts) === 'requeue') {
-        await commitTransition(tx, task, { event: 'REQUEUED', refund: 0, data: { state: 'PENDING', progress: 0 } });
-        sweep.requeued += 1;
+        await commitLockedTransition(tx, task, { event: 'REQUEUED', refund: 0, data: { state: 'PENDING', progress: 0 } });
+        done.requeued += 1;
       } else {
-        await commitTransition(tx, task, {
+        await commitLockedTransition(tx, task, {
           event: 'FAILED',
           refund: task.price,
           data: {
@@ -32,9 +33,12 @@ export async function expireLeases(limit = 100): Promise<ExpirySweep> {
             creditsUsed: null,
           },
         });
-        sweep.failed += 1;
+        done.failed += 1;
       }
     }
-    return sweep;
+    return done;
   });
+  // Announced only when something changed: an idle sweep must not wake every instance's streams.
+  if (sweep.requeued + sweep.failed > 0) announceCommit();
+  return sweep;
 }

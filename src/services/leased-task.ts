@@ -1,9 +1,8 @@
 import { leaseLost } from '../domain/lease.ts';
-import { commitChange } from './transaction.ts';
-import { TaskNotFoundError } from '../domain/errors.ts';
 import type { Task } from '../generated/prisma/client.ts';
-import { lockTaskById, type LockedTask } from './task-lock.ts';
-import { commitTransition, type Transition } from './task-transition.ts';
+import { changeTask } from './change-task.ts';
+import { readTaskById, type TaskSnapshot } from './task-snapshot.ts';
+import type { Transition } from './task-transition.ts';
 
 /** A worker's handle on a task it claimed; `attempt` fences off an earlier claim of the same worker. */
 export interface LeaseRef {
@@ -13,16 +12,17 @@ export interface LeaseRef {
 }
 
 /**
- * The shape every worker call shares: lock the task, make sure this worker
- * still holds its lease (else LeaseLostError and nothing changes), then commit
- * the change with its ledger entry and event.
+ * The shape every worker call shares: the change applies only while this
+ * worker still holds the task's lease; otherwise LeaseLostError and nothing
+ * changes.
  */
-export function changeLeasedTask(ref: LeaseRef, change: (task: LockedTask) => Transition): Promise<Task> {
-  return commitChange(async (tx) => {
-    const locked = await lockTaskById(tx, ref.taskId);
-    if (!locked) throw new TaskNotFoundError();
-    const lost = leaseLost(locked, ref.workerId, ref.attempt, locked.now);
-    if (lost) throw lost;
-    return commitTransition(tx, locked, change(locked));
-  });
+export function changeLeasedTask(ref: LeaseRef, change: (task: TaskSnapshot) => Transition): Promise<Task> {
+  return changeTask(
+    () => readTaskById(ref.taskId),
+    (task) => {
+      const lost = leaseLost(task, ref.workerId, ref.attempt, task.now);
+      if (lost) throw lost;
+      return change(task);
+    },
+  );
 }

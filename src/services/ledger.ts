@@ -1,5 +1,8 @@
 import type { LedgerEntryKind } from '../generated/prisma/enums.ts';
-import type { Tx } from './transaction.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+
+/** A Prisma client bound to one open transaction. */
+type Tx = Prisma.TransactionClient;
 
 export interface CreditMove {
   accountId: string;

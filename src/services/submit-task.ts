@@ -1,12 +1,11 @@
 import { IdempotencyConflictError, InsufficientCreditsError, InvalidParamError } from '../domain/errors.ts';
-import { commitChange } from './transaction.ts';
 import { canonicalJson } from '../domain/json.ts';
 import type { Runner } from '../domain/task.ts';
 import { validateJsonSize, validateOutTaskId } from '../domain/validation.ts';
-import { db } from '../db/client.ts';
-import { Prisma, type Task } from '../generated/prisma/client.ts';
-import { moveCredits } from './ledger.ts';
-import { appendTaskEvent } from './task-events.ts';
+import { pool } from '../db/client.ts';
+import { CHECK_VIOLATION, rowsOf, statement, UNIQUE_VIOLATION, violatedConstraint } from '../db/statement.ts';
+import type { Prisma, Task } from '../generated/prisma/client.ts';
+import { commitStatement } from './transaction.ts';
 
 export interface SubmitTaskCommand {
   accountId: string;
@@ -16,6 +15,47 @@ export interface SubmitTaskCommand {
   outTaskId: string | null;
 }
 
+/**
+ * The whole submit as one statement, so one round trip and its own
+ * transaction: an earlier task with the same outTaskId comes back unchanged;
+ * otherwise the task, its HOLD (the balance update takes the account's row
+ * lock, and the balance CHECK refuses an overdraw by aborting everything) and
+ * its SUBMITTED event. No row when the model is unknown.
+ */
+export const SUBMIT_TASK = statement(
+  'submit_task',
+  `
+WITH earlier AS (
+  SELECT * FROM "Task" WHERE "accountId" = $1::uuid AND "outTaskId" = $3
+), model AS (
+  SELECT name, price FROM "Model" WHERE name = $2
+), created AS (
+  INSERT INTO "Task" ("accountId", "outTaskId", "modelName", runner, input, price)
+  SELECT $1::uuid, $3, model.name, $4::"Runner", $5::jsonb, model.price
+  FROM model WHERE NOT EXISTS (SELECT FROM earlier)
+  RETURNING *
+), held AS (
+  UPDATE "Account" a SET balance = a.balance - created.price
+  FROM created WHERE a.id = created."accountId" AND created.price > 0
+  RETURNING a.id AS "accountId", a.balance, created.id AS "taskId", created.price
+), hold_entry AS (
+  INSERT INTO "LedgerEntry" ("accountId", "taskId", kind, amount, "balanceAfter")
+  SELECT "accountId", "taskId", 'HOLD'::"LedgerEntryKind", -price, balance FROM held
+), submitted_event AS (
+  INSERT INTO "TaskEvent" ("taskId", "accountId", type, state, progress)
+  SELECT id, "accountId", 'SUBMITTED'::"TaskEventType", state, progress FROM created
+)
+SELECT * FROM created UNION ALL SELECT * FROM earlier`,
+);
+
+const BALANCE_AND_PRICE = statement(
+  'submit_task_balance_and_price',
+  `SELECT a.balance, m.price FROM "Account" a, "Model" m WHERE a.id = $1::uuid AND m.name = $2`,
+);
+
+const OUT_TASK_ID_TAKEN = 'Task_accountId_outTaskId_key';
+const BALANCE_NONNEGATIVE = 'Account_balance_nonnegative';
+
 function sameRequest(task: Task, command: SubmitTaskCommand): boolean {
   return (
     task.modelName === command.model &&
@@ -24,18 +64,22 @@ function sameRequest(task: Task, command: SubmitTaskCommand): boolean {
   );
 }
 
-/** An earlier submit with the same outTaskId: the same task again, or a conflict naming it. */
-async function replay(command: SubmitTaskCommand, outTaskId: string): Promise<Task | undefined> {
-  const existing = await db().task.findUnique({
-    where: { accountId_outTaskId: { accountId: command.accountId, outTaskId } },
-  });
-  if (!existing) return undefined;
-  if (!sameRequest(existing, command)) throw new IdempotencyConflictError(existing.id);
-  return existing;
+async function insufficientCredits(command: SubmitTaskCommand): Promise<InsufficientCreditsError> {
+  const [row] = await rowsOf<{ balance: number; price: number }>(pool(), BALANCE_AND_PRICE, [command.accountId, command.model]);
+  if (!row) throw new Error(`account ${command.accountId} or model ${command.model} vanished`);
+  return new InsufficientCreditsError(row.price, row.balance);
 }
 
-function isOutTaskIdTaken(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+async function runSubmit(command: SubmitTaskCommand, outTaskId: string | null, input: string): Promise<Task | undefined> {
+  try {
+    const [task] = await commitStatement<Task>(SUBMIT_TASK, [command.accountId, command.model, outTaskId, command.runner, input]);
+    return task;
+  } catch (error) {
+    if (violatedConstraint(error, CHECK_VIOLATION) === BALANCE_NONNEGATIVE) throw await insufficientCredits(command);
+    // A concurrent submit with the same outTaskId committed first: its task is the answer.
+    if (violatedConstraint(error, UNIQUE_VIOLATION) === OUT_TASK_ID_TAKEN) return runSubmit(command, outTaskId, input);
+    throw error;
+  }
 }
 
 /**
@@ -44,43 +88,11 @@ function isOutTaskIdTaken(error: unknown): boolean {
  * runner and input returns the first task and holds nothing more.
  */
 export async function submitTask(command: SubmitTaskCommand): Promise<Task> {
-  validateJsonSize(JSON.stringify(command.input), 'input.input');
+  const input = JSON.stringify(command.input);
+  validateJsonSize(input, 'input.input');
   const outTaskId = command.outTaskId === null ? null : validateOutTaskId(command.outTaskId, 'input.outTaskId');
-  if (outTaskId !== null) {
-    const earlier = await replay(command, outTaskId);
-    if (earlier) return earlier;
-  }
-  const model = await db().model.findUnique({ where: { name: command.model } });
-  if (!model) throw new InvalidParamError('input.model', `Unknown model "${command.model}".`);
-
-  try {
-    return await commitChange(async (tx) => {
-      const task = await tx.task.create({
-        data: {
-          accountId: command.accountId,
-          outTaskId,
-          modelName: model.name,
-          runner: command.runner,
-          input: command.input,
-          price: model.price,
-        },
-      });
-      await appendTaskEvent(tx, task, 'SUBMITTED');
-      if (model.price > 0) {
-        const move = { accountId: command.accountId, taskId: task.id, kind: 'HOLD' as const, amount: -model.price };
-        if ((await moveCredits(tx, move)) === null) {
-          const account = await tx.account.findUniqueOrThrow({ where: { id: command.accountId } });
-          throw new InsufficientCreditsError(model.price, account.balance);
-        }
-      }
-      return task;
-    });
-  } catch (error) {
-    // A concurrent submit with the same outTaskId committed first.
-    if (outTaskId !== null && isOutTaskIdTaken(error)) {
-      const earlier = await replay(command, outTaskId);
-      if (earlier) return earlier;
-    }
-    throw error;
-  }
+  const task = await runSubmit(command, outTaskId, input);
+  if (!task) throw new InvalidParamError('input.model', `Unknown model "${command.model}".`);
+  if (task.outTaskId !== null && !sameRequest(task, command)) throw new IdempotencyConflictError(task.id);
+  return task;
 }

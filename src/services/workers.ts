@@ -1,7 +1,10 @@
 import { InvalidParamError } from '../domain/errors.ts';
 import { db } from '../db/client.ts';
 import { generateKey, hashKey, WORKER_KEY_PREFIX } from './credentials.ts';
-import type { Tx } from './transaction.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+
+/** A Prisma client bound to one open transaction. */
+type Tx = Prisma.TransactionClient;
 
 export interface NewWorker {
   workerId: string;

@@ -3,7 +3,7 @@ import { clientOf } from '../helpers/client.ts';
 import { givenAccount, givenWorker } from '../helpers/factories.ts';
 import { useTestGateway } from '../helpers/gateway.ts';
 import { runScript } from '../helpers/processes.ts';
-import { entriesOf, eventTypesOf } from '../helpers/rows.ts';
+import { balanceOf, entriesOf, eventTypesOf } from '../helpers/rows.ts';
 import { waitUntil } from '../helpers/wait.ts';
 
 const gateway = useTestGateway();
@@ -31,6 +31,8 @@ describe('a worker killed with SIGKILL mid-task', () => {
 
     expect(await client.task({ id: task.id })).toMatchObject({ state: 'COMPLETED', attempts: 2, creditsUsed: 120 });
     expect(await entriesOf(task.id)).toEqual([{ kind: 'HOLD', amount: -120 }]);
+    // Charged once for the one task, however many workers it took.
+    expect(await balanceOf(account.accountId)).toBe(200 - 120);
     expect((await eventTypesOf(task.id)).filter((type) => type !== 'PROGRESS')).toEqual([
       'SUBMITTED',
       'CLAIMED',

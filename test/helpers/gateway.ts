@@ -51,7 +51,7 @@ export function useTestGateway(options: GatewayOptions = {}): TestGateway {
     live = startLiveEvents({
       databaseUrl: database.url,
       listenerBuffer: options.listenerBuffer,
-      log: (line) => {
+        log: (line) => {
         throw new Error(line);
       },
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { accountEventStream, type StreamItem } from '../../src/events/account-event-stream.ts';
 import { decodeEventCursor } from '../../src/events/cursor.ts';
@@ -20,14 +21,17 @@ async function drain(stream: AsyncIterator<StreamItem>, count: number): Promise<
   return items;
 }
 
+// These streams are opened below the transports, so no key of theirs is ever revoked.
+const UNUSED_KEY_ID = randomUUID();
+
 describe('a listener that stops reading', () => {
   it('is closed with a reason and a cursor, frees its place, and resuming from that cursor loses nothing', async () => {
     const account = await givenAccount(10_000);
     const client = clientOf(gateway, account.apiKey);
     const everything = () => true;
     const before = gateway.events.listenerCount;
-    const slow = await accountEventStream({ hub: gateway.events, accountId: account.accountId, after: null, accepts: everything });
-    const reader = await accountEventStream({ hub: gateway.events, accountId: account.accountId, after: null, accepts: everything });
+    const slow = await accountEventStream({ hub: gateway.events, accountId: account.accountId, keyId: UNUSED_KEY_ID, after: null, accepts: everything });
+    const reader = await accountEventStream({ hub: gateway.events, accountId: account.accountId, keyId: UNUSED_KEY_ID, after: null, accepts: everything });
 
     // The reading listener pulls all along; the slow one takes one event, then stops.
     const reading = drain(reader, BUFFER * 2);
@@ -45,7 +49,7 @@ describe('a listener that stops reading', () => {
     expect((await slow.next()).done).toBe(true);
 
     const resumeAfter = decodeEventCursor((closed as StreamClosed).resumeAfter ?? '');
-    const resumed = await accountEventStream({ hub: gateway.events, accountId: account.accountId, after: resumeAfter ?? null, accepts: everything });
+    const resumed = await accountEventStream({ hub: gateway.events, accountId: account.accountId, keyId: UNUSED_KEY_ID, after: resumeAfter ?? null, accepts: everything });
     const delivered = [...(await firstSeen), ...rest.slice(0, -1), ...(await drain(resumed, BUFFER * 2 - 1 - (rest.length - 1)))];
     expect(delivered.map((item) => ('taskId' in item ? item.taskId : null))).toEqual(
       read.map((item) => ('taskId' in item ? item.taskId : null)),
@@ -60,6 +64,7 @@ describe('a listener that stops reading', () => {
     const stream = await accountEventStream({
       hub: gateway.events,
       accountId: account.accountId,
+      keyId: UNUSED_KEY_ID,
       after: null,
       accepts: () => true,
       backedUp: () => full,

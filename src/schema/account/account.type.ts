@@ -1,4 +1,6 @@
+import { db } from '../../db/client.ts';
 import { builder } from '../builder.ts';
+import { checkRowCursors } from '../row-cursor.ts';
 
 builder.prismaObject('Account', {
   description: 'Your account: its balance and the ledger that explains it.',
@@ -10,7 +12,10 @@ builder.prismaObject('Account', {
     ledger: t.relatedConnection('ledgerEntries', {
       description: 'Every credit that moved, newest first.',
       cursor: 'id',
-      query: { orderBy: { id: 'desc' } },
+      query: async (args, ctx) => {
+        await checkRowCursors(args, ctx, async (id, accountId) => (await db().ledgerEntry.count({ where: { id, accountId } })) > 0);
+        return { orderBy: { id: 'desc' } };
+      },
     }),
   }),
 });

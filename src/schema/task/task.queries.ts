@@ -4,7 +4,9 @@ import { clientAccountId } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { RunnerEnum, TaskStateEnum } from '../enums.ts';
 import { checkUuidCursor } from '../global-id.ts';
+import { readAccountTask } from '../../services/task-snapshot.ts';
 import { taskRefFromArgs } from './task-ref.ts';
+import { TaskNode } from './task.type.ts';
 
 const TaskFilter = builder.inputType('TaskFilter', {
   description: 'Tasks matching every list given; an omitted list matches all.',
@@ -16,15 +18,15 @@ const TaskFilter = builder.inputType('TaskFilter', {
 });
 
 builder.queryFields((t) => ({
-  task: t.prismaField({
-    type: 'Task',
+  task: t.field({
+    type: TaskNode,
     description: 'One of your tasks, by exactly one of its id and its outTaskId.',
     errors: { types: [InvalidParamError, InvalidApiKeyError, TaskNotFoundError], directResult: true },
     args: { id: t.arg.id({ required: false }), outTaskId: t.arg.string({ required: false }) },
-    resolve: async (query, _root, args, ctx) => {
+    // A point read by hand: the hottest query skips planning a Prisma selection, and relations asked for load on their own.
+    resolve: async (_root, args, ctx) => {
       const ref = taskRefFromArgs(args.id, args.outTaskId, 'id');
-      const accountId = clientAccountId(ctx);
-      const task = await db().task.findFirst({ ...query, where: { ...ref, accountId } });
+      const task = await readAccountTask(clientAccountId(ctx), ref);
       if (!task) throw new TaskNotFoundError();
       return task;
     },

@@ -6,7 +6,7 @@ import { isRetained } from '../../events/event-log.ts';
 import { StreamClosed } from '../../events/stream-closed.ts';
 import { taskUpdateStream } from '../../events/task-update-stream.ts';
 import { EVENT_RETENTION_NOTE } from '../../events/retention.ts';
-import { clientAccountId } from '../auth.ts';
+import { clientOf } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { TaskEventTypeEnum } from '../enums.ts';
 import { decodeIdOf } from '../global-id.ts';
@@ -34,7 +34,8 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, args, ctx) =>
       subscribing(() => {
         const ref = taskRefFromArgs(args.taskId, args.outTaskId, 'taskId');
-        return taskUpdateStream(ctx.events, clientAccountId(ctx), ref, ctx.backedUp);
+        const client = clientOf(ctx);
+        return taskUpdateStream(ctx.events, client.accountId, client.apiKeyId, ref, ctx.backedUp);
       }),
     resolve: (update) => {
       if (update instanceof StreamClosed) throw streamClosedError(update);
@@ -50,7 +51,7 @@ builder.subscriptionFields((t) => ({
         const after = args.after == null ? null : decodeEventCursor(args.after);
         if (after === undefined) throw new InvalidParamError('after', 'after is not an event cursor.');
         const taskIds = args.filter?.taskIds?.map((id, index) => decodeIdOf('Task', id, `filter.taskIds.${index}`));
-        const accountId = clientAccountId(ctx);
+        const { accountId, apiKeyId } = clientOf(ctx);
         if (after && !(await isRetained(after, accountId))) {
           throw new GraphQLError(
             `This cursor is not in the event log: it is older than the retained log or unknown. ${EVENT_RETENTION_NOTE}`,
@@ -61,6 +62,7 @@ builder.subscriptionFields((t) => ({
         return accountEventStream({
           hub: ctx.events,
           accountId,
+          keyId: apiKeyId,
           after,
           accepts: (event) => (!taskIds || taskIds.includes(event.taskId)) && (!types || types.includes(event.type)),
           backedUp: ctx.backedUp,

@@ -1,4 +1,6 @@
+import { db } from '../../db/client.ts';
 import { builder } from '../builder.ts';
+import { checkRowCursors } from '../row-cursor.ts';
 import { RunnerEnum, TaskStateEnum } from '../enums.ts';
 
 export const TaskNode = builder.prismaNode('Task', {
@@ -30,7 +32,10 @@ export const TaskNode = builder.prismaNode('Task', {
     events: t.relatedConnection('events', {
       description: 'Every change of this task, oldest first.',
       cursor: 'id',
-      query: { orderBy: { id: 'asc' } },
+      query: async (args, ctx) => {
+        await checkRowCursors(args, ctx, async (id, accountId) => (await db().taskEvent.count({ where: { id, accountId } })) > 0);
+        return { orderBy: { id: 'asc' } };
+      },
     }),
   }),
 });

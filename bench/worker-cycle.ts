@@ -1,0 +1,42 @@
+import type { GraphQLHttpClient } from './graphql-http.ts';
+
+/** The worker fields as the load generator sends them, selecting little so the gateway's own work dominates. */
+const CLAIM = `mutation Claim($models: [String!], $leaseSeconds: Int!) {
+  claimTask(models: $models, leaseSeconds: $leaseSeconds) { __typename ... on Task { id attempts } ... on Error { code message } }
+}`;
+const PROGRESS = `mutation Progress($taskId: ID!, $attempt: Int, $progress: Float!) {
+  reportProgress(taskId: $taskId, attempt: $attempt, progress: $progress) { __typename ... on Task { state } ... on Error { code message } }
+}`;
+const COMPLETE = `mutation Complete($taskId: ID!, $attempt: Int, $output: JSON) {
+  completeTask(taskId: $taskId, attempt: $attempt, output: $output) { __typename ... on Task { state } ... on Error { code message } }
+}`;
+
+interface Answer {
+  __typename: string;
+  id?: string;
+  attempts?: number;
+  state?: string;
+}
+
+async function call(client: GraphQLHttpClient, field: string, query: string, variables: Record<string, unknown>): Promise<Answer | null> {
+  const reply = await client.request<Record<string, Answer | null>>(query, variables);
+  const answer = reply.data?.[field];
+  if (answer === null) return null;
+  if (answer?.__typename !== 'Task') throw new Error(`${field}: ${JSON.stringify(answer ?? reply.errors ?? reply.status)}`);
+  return answer;
+}
+
+/** claimTask answered null: the queue is empty. */
+export class NothingPending extends Error {
+  override name = 'NothingPending';
+}
+
+/** One task through a worker's hands: claim, progress 0.5, complete, each call fenced by the claim's attempt. */
+export async function workCycle(client: GraphQLHttpClient, model: string, leaseSeconds: number): Promise<void> {
+  const claimed = await call(client, 'claimTask', CLAIM, { models: [model], leaseSeconds });
+  if (claimed?.id === undefined) throw new NothingPending('claimTask: no pending task left');
+  const lease = { taskId: claimed.id, attempt: claimed.attempts };
+  await call(client, 'reportProgress', PROGRESS, { ...lease, progress: 0.5 });
+  const done = await call(client, 'completeTask', COMPLETE, { ...lease, output: { result: 'bench' } });
+  if (done?.state !== 'COMPLETED') throw new Error(`completeTask left ${String(done?.state)}`);
+}

@@ -1,0 +1,8 @@
+-- DropIndex
+DROP INDEX "Task_state_modelName_createdAt_idx";
+
+-- AlterTable
+ALTER TABLE "Task" ADD COLUMN     "version" INTEGER NOT NULL DEFAULT 0;
+
+-- CreateIndex
+CREATE INDEX "Task_state_createdAt_id_idx" ON "Task"("state", "createdAt", "id");

@@ -1,0 +1,51 @@
+import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
+import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
+import { InvalidParamError } from '../domain/errors.ts';
+
+/** The path (`input.model`, `models.0`) of the first string in `value` holding a NUL character. */
+function nulPath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = nulPath(item, path === '' ? key : `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * PostgreSQL cannot store the NUL character in text, and fails the whole
+ * statement on one; a model name, a filter or an error message holding one
+ * became "Unexpected error". This refuses such an argument on every field,
+ * before its resolver runs: InvalidParamError naming it where the field
+ * returns that type, else a GraphQL error with the same code.
+ */
+export class TextArgumentsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override wrapResolve(
+    resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): GraphQLFieldResolver<unknown, Types['Context'], object> {
+    if (Object.keys(fieldConfig.args).length === 0) return resolver;
+    const typed = 'errors' in fieldConfig.pothosOptions;
+    return (parent, args, context, info) => {
+      const param = nulPath(args, '');
+      if (param === undefined) return resolver(parent, args, context, info);
+      const message = `${param} cannot contain the NUL character.`;
+      if (typed) throw new InvalidParamError(param, message);
+      throw new GraphQLError(message, { extensions: { code: 'INVALID_PARAM', param } });
+    };
+  }
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Pothos plugins register their names in this global namespace.
+  export namespace PothosSchemaTypes {
+    interface Plugins<Types extends SchemaTypes> {
+      textArguments: TextArgumentsPlugin<Types>;
+    }
+  }
+}
+
+export const TEXT_ARGUMENTS_PLUGIN = 'textArguments';
+
+SchemaBuilder.registerPlugin(TEXT_ARGUMENTS_PLUGIN, TextArgumentsPlugin);
