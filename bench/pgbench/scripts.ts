@@ -1,7 +1,7 @@
 import type { PgbenchScript, Step } from './render-script.ts';
 import {
-  ACCOUNT_TASK_BY_ID,
-  CLAIM_TASK_OF_MODELS,
+  ACCOUNT_TASK_SNAPSHOT,
+  CLAIM_TASK,
   COMMIT_TRANSITION,
   LIVE_API_KEY,
   LIVE_WORKER_KEY,
@@ -101,7 +101,7 @@ export function cancelScript(keys: NumberedKeys): PgbenchScript {
     steps: [
       { sql: NEXT_QUEUED_TASK, params: [], gset: 'queued_' },
       authenticateClient,
-      { sql: ACCOUNT_TASK_BY_ID, params: [':queued_task_id', ':key_accountId'], gset: 'snap_' },
+      { sql: ACCOUNT_TASK_SNAPSHOT.id, params: [':queued_task_id', ':key_accountId'], gset: 'snap_' },
       {
         sql: COMMIT_TRANSITION,
         params: transition({ state: 'CANCELLED', progress: ':snap_progress', finished: true, cancelled: true, event: 'CANCELLED', refund: ':snap_price' }),
@@ -121,7 +121,7 @@ export function cycleScript(keys: NumberedKeys, model: string, leaseSeconds: num
     },
     steps: [
       authenticateWorker,
-      { sql: CLAIM_TASK_OF_MODELS, params: [':worker_workerId', String(leaseSeconds), `'{${model}}'`], gset: 'claimed_' },
+      { sql: CLAIM_TASK, params: [':worker_workerId', String(leaseSeconds), `'{${model}}'`], gset: 'claimed_' },
       authenticateWorker,
       readClaimed,
       {

@@ -10,7 +10,7 @@
 export type Sql = string | { readonly text: string };
 
 export { LIVE_API_KEY, LIVE_WORKER_KEY } from '../../src/services/authenticate.ts';
-export { CLAIM_TASK_OF_MODELS } from '../../src/services/claim-task.ts';
+export { CLAIM_TASK } from '../../src/services/claim-task.ts';
 export { SUBMIT_TASK } from '../../src/services/submit-task.ts';
-export { ACCOUNT_TASK_BY_ID, TASK_BY_ID } from '../../src/services/task-snapshot.ts';
+export { ACCOUNT_TASK_SNAPSHOT, TASK_BY_ID } from '../../src/services/task-snapshot.ts';
 export { COMMIT_TRANSITION } from '../../src/services/task-transition.ts';

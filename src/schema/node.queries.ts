@@ -1,5 +1,5 @@
 import { brandWithType } from '@pothos/core';
-import { readAccountTask } from '../services/task-snapshot.ts';
+import { findAccountTask } from '../services/task-snapshot.ts';
 import { builder } from './builder.ts';
 import { idOf } from './global-id.ts';
 import { TaskNode } from './task/task.type.ts';
@@ -14,7 +14,7 @@ builder.queryField('node', (t) =>
     resolve: async (_root, args, ctx) => {
       const id = idOf('Task', args.id);
       if (id === undefined || ctx.caller.kind !== 'client') return null;
-      const task = await readAccountTask(ctx.caller.accountId, { id });
+      const task = await findAccountTask(ctx.caller.accountId, { id });
       if (!task) return null;
       brandWithType(task, TaskNode);
       return task;

@@ -11,22 +11,36 @@ export interface ClaimCommand {
   leaseSeconds: number;
 }
 
-function claimStatement(name: string, pendingOfModels: string) {
-  return statement(
-    name,
-    `
-WITH next AS (
-  SELECT id FROM "Task"
-  WHERE state = 'PENDING' ${pendingOfModels}
-  ORDER BY "createdAt", id
-  LIMIT 1
-  FOR UPDATE SKIP LOCKED
+/**
+ * The oldest pending task of the models in $3 (of every model when $3 is
+ * null): the oldest of each model, one index probe apiece, then the oldest of
+ * those. The others are locked only until this statement commits, and other
+ * claimers pass over them meanwhile.
+ */
+const NEXT_PENDING = `
+  SELECT oldest.id FROM "Model" model
+  CROSS JOIN LATERAL (
+    SELECT id, "createdAt" FROM "Task"
+    WHERE state = 'PENDING' AND "modelName" = model.name
+    ORDER BY "createdAt", id
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+  ) oldest
+  WHERE $3::text[] IS NULL OR model.name = ANY($3::text[])
+  ORDER BY oldest."createdAt", oldest.id
+  LIMIT 1`;
+
+/** The claim as one statement: the task, its lease and its CLAIMED event commit together. */
+export const CLAIM_TASK = statement(
+  'claim_task',
+  `
+WITH next AS (${NEXT_PENDING}
 ), claimed AS (
   UPDATE "Task" t
   SET state = 'RUNNING', attempts = t.attempts + 1, progress = 0,
       "leaseOwner" = $1::uuid, "leaseSeconds" = $2::int,
       "leaseExpiresAt" = now() + make_interval(secs => $2::int),
-      "startedAt" = COALESCE(t."startedAt", now()), "updatedAt" = now()
+      "startedAt" = COALESCE(t."startedAt", now()), "updatedAt" = now(), version = t.version + 1
   FROM next WHERE t.id = next.id
   RETURNING t.*
 ), claimed_event AS (
@@ -34,12 +48,7 @@ WITH next AS (
   SELECT id, "accountId", 'CLAIMED'::"TaskEventType", state, progress FROM claimed
 )
 SELECT * FROM claimed`,
-  );
-}
-
-/** The claim as one statement: the task, its lease and its CLAIMED event commit together. */
-export const CLAIM_ANY_TASK = claimStatement('claim_any_task', '');
-export const CLAIM_TASK_OF_MODELS = claimStatement('claim_task_of_models', 'AND "modelName" = ANY($3::text[])');
+);
 
 /**
  * Hands the oldest pending task to the worker: RUNNING, one more attempt, a
@@ -50,8 +59,6 @@ export const CLAIM_TASK_OF_MODELS = claimStatement('claim_task_of_models', 'AND 
 export async function claimTask(command: ClaimCommand): Promise<Task | null> {
   const lease = validateLeaseSeconds(command.leaseSeconds);
   if (command.models?.length === 0) throw new InvalidParamError('models', 'Give at least one model, or omit models for any.');
-  const [task] = command.models
-    ? await commitStatement<Task>(CLAIM_TASK_OF_MODELS, [command.workerId, lease, command.models])
-    : await commitStatement<Task>(CLAIM_ANY_TASK, [command.workerId, lease]);
+  const [task] = await commitStatement<Task>(CLAIM_TASK, [command.workerId, lease, command.models]);
   return task ?? null;
 }

@@ -20,14 +20,28 @@ const SNAPSHOT = `
   SELECT t.*, m."pendingCancel", m."refundCutoff", m."pendingCancelRetrySeconds", now() AS now
   FROM "Task" t JOIN "Model" m ON m.name = t."modelName"`;
 
-export const ACCOUNT_TASK_BY_ID = statement(
-  'account_task_snapshot_by_id',
-  `${SNAPSHOT} WHERE t.id = $1::uuid AND t."accountId" = $2::uuid`,
-);
-const ACCOUNT_TASK_BY_OUT_TASK_ID = statement(
-  'account_task_snapshot_by_out_task_id',
-  `${SNAPSHOT} WHERE t."outTaskId" = $1 AND t."accountId" = $2::uuid`,
-);
+/** Statements reading one of an account's tasks by either of its names. */
+function accountTaskStatements(name: string, select: string) {
+  return {
+    id: statement(`${name}_by_id`, `${select} WHERE t.id = $1::uuid AND t."accountId" = $2::uuid`),
+    outTaskId: statement(`${name}_by_out_task_id`, `${select} WHERE t."outTaskId" = $1 AND t."accountId" = $2::uuid`),
+  };
+}
+
+export const ACCOUNT_TASK_SNAPSHOT = accountTaskStatements('account_task_snapshot', SNAPSHOT);
+const ACCOUNT_TASK = accountTaskStatements('account_task', 'SELECT t.* FROM "Task" t');
+
+async function accountTaskRow<Row extends Task>(
+  statements: typeof ACCOUNT_TASK,
+  accountId: string,
+  ref: TaskRef,
+): Promise<Row | undefined> {
+  const [task] =
+    'id' in ref
+      ? await rowsOf<Row>(pool(), statements.id, [ref.id, accountId])
+      : await rowsOf<Row>(pool(), statements.outTaskId, [ref.outTaskId, accountId]);
+  return task;
+}
 export const TASK_BY_ID = statement('task_snapshot_by_id', `${SNAPSHOT} WHERE t.id = $1::uuid`);
 const LOCK_EXPIRED_LEASES = statement(
   'lock_expired_leases',
@@ -35,13 +49,14 @@ const LOCK_EXPIRED_LEASES = statement(
    ORDER BY t."leaseExpiresAt" LIMIT $1 FOR UPDATE OF t SKIP LOCKED`,
 );
 
-/** The account's task; another account's task is not found, exactly as an id never issued. */
-export async function readAccountTask(accountId: string, ref: TaskRef): Promise<TaskSnapshot | undefined> {
-  const [task] =
-    'id' in ref
-      ? await rowsOf<TaskSnapshot>(pool(), ACCOUNT_TASK_BY_ID, [ref.id, accountId])
-      : await rowsOf<TaskSnapshot>(pool(), ACCOUNT_TASK_BY_OUT_TASK_ID, [ref.outTaskId, accountId]);
-  return task;
+/** The account's task, to decide on; another account's task is not found, exactly as an id never issued. */
+export function readAccountTask(accountId: string, ref: TaskRef): Promise<TaskSnapshot | undefined> {
+  return accountTaskRow<TaskSnapshot>(ACCOUNT_TASK_SNAPSHOT, accountId, ref);
+}
+
+/** The account's task as it is, to show; another account's task is not found, as above. */
+export function findAccountTask(accountId: string, ref: TaskRef): Promise<Task | undefined> {
+  return accountTaskRow<Task>(ACCOUNT_TASK, accountId, ref);
 }
 
 /** Any task by id: worker keys are platform-wide. */

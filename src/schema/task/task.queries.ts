@@ -4,7 +4,7 @@ import { clientAccountId } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { RunnerEnum, TaskStateEnum } from '../enums.ts';
 import { checkUuidCursor } from '../global-id.ts';
-import { readAccountTask } from '../../services/task-snapshot.ts';
+import { findAccountTask } from '../../services/task-snapshot.ts';
 import { taskRefFromArgs } from './task-ref.ts';
 import { TaskNode } from './task.type.ts';
 
@@ -26,7 +26,7 @@ builder.queryFields((t) => ({
     // A point read by hand: the hottest query skips planning a Prisma selection, and relations asked for load on their own.
     resolve: async (_root, args, ctx) => {
       const ref = taskRefFromArgs(args.id, args.outTaskId, 'id');
-      const task = await readAccountTask(clientAccountId(ctx), ref);
+      const task = await findAccountTask(clientAccountId(ctx), ref);
       if (!task) throw new TaskNotFoundError();
       return task;
     },

@@ -5,4 +5,4 @@ DROP INDEX "Task_state_modelName_createdAt_idx";
 ALTER TABLE "Task" ADD COLUMN     "version" INTEGER NOT NULL DEFAULT 0;
 
 -- CreateIndex
-CREATE INDEX "Task_state_createdAt_id_idx" ON "Task"("state", "createdAt", "id");
+CREATE INDEX "Task_state_modelName_createdAt_id_idx" ON "Task"("state", "modelName", "createdAt", "id");
