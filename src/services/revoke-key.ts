@@ -3,9 +3,10 @@ import { forgetCallers, KEY_REVOCATION_CHANNEL } from './caller-cache.ts';
 import { API_KEY_PREFIX, hashKey, WORKER_KEY_PREFIX } from './credentials.ts';
 
 /**
- * Revokes an API key or a worker key, given by its value; it is refused from
- * the next request on. The notification, sent on commit, makes every instance
- * drop the keys it remembers. True when a live key was revoked.
+ * Revokes an API key or a worker key, given by its value. This instance
+ * refuses it from the next request on; the notification sent on commit makes
+ * every other instance drop the keys it remembers and end the key's streams
+ * as soon as it arrives. True when a live key was revoked.
  */
 export async function revokeKey(key: string): Promise<boolean> {
   const where = { hash: hashKey(key), revokedAt: null };
