@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { type DocumentNode, type ExecutionArgs, GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -6,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { type App, keyOf } from '../app.ts';
 import { authenticate } from '../services/authenticate.ts';
 import { MAX_BODY_BYTES } from './body-limit.ts';
+import { beforeSend } from './send-coalescing.ts';
 
 /** A listener whose unsent data passes this is cut off rather than buffered without end. */
 export const MAX_SEND_BUFFER = 4 * 1024 * 1024;
@@ -56,7 +58,9 @@ interface EnvelopedPipeline extends Enveloped {
 export function attachWebSocket(server: Server, app: App): WebSocketTransport {
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_BODY_BYTES });
   const alive = new WeakMap<WebSocket, boolean>();
-  wss.on('connection', (socket) => {
+  const transports = new WeakMap<WebSocket, Duplex>();
+  wss.on('connection', (socket, request) => {
+    transports.set(socket, request.socket);
     alive.set(socket, true);
     socket.on('pong', () => alive.set(socket, true));
   });
@@ -123,6 +127,10 @@ export function attachWebSocket(server: Server, app: App): WebSocketTransport {
           throw error;
         }
         return errors.length > 0 ? errors : args;
+      },
+      onNext: (ctx) => {
+        const transport = transports.get(ctx.extra.socket);
+        if (transport) beforeSend(transport);
       },
       onError: (_ctx, _id, _params, errors) => maskUnexpected(errors),
       // Internal failures close sockets with a fixed reason, never the error's own message.
