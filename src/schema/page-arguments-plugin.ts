@@ -1,6 +1,6 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, PothosValidationError, type SchemaTypes } from '@pothos/core';
-import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
-import { InvalidParamError } from '../domain/errors.ts';
+import type { GraphQLFieldResolver } from 'graphql';
+import { invalidArgument } from './invalid-argument.ts';
 
 const PAGE_ARGUMENTS = ['first', 'last', 'after', 'before'];
 
@@ -28,9 +28,7 @@ export class PageArgumentsPlugin<Types extends SchemaTypes> extends BasePlugin<T
         return await resolver(parent, args, context, info);
       } catch (error) {
         if (!(error instanceof PothosValidationError)) throw error;
-        const param = refusedArgument(error);
-        if (typed) throw new InvalidParamError(param, error.message);
-        throw new GraphQLError(error.message, { extensions: { code: 'INVALID_PARAM', param } });
+        throw invalidArgument(typed, refusedArgument(error), error.message);
       }
     };
   }

@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
 import type { Context } from './context.ts';
+import { invalidArgument } from './invalid-argument.ts';
 
 /** Both are bigint columns: a larger number is no row and must not reach a query. */
 const MAX_BIGINT = 2n ** 63n - 1n;
@@ -9,8 +9,9 @@ interface PageCursors {
   before?: string | null;
 }
 
-function notACursor(param: string): GraphQLError {
-  return new GraphQLError(`${param} is not a cursor of this connection.`, { extensions: { code: 'INVALID_PARAM', param } });
+// Connection fields have no error union, so the refusal is the untyped one.
+function notACursor(param: string): Error {
+  return invalidArgument(false, param, `${param} is not a cursor of this connection.`);
 }
 
 /** The row id inside a cursor of a connection keyed by a bigint id, as Pothos writes it (base64 of `GPC:I:<id>`). */

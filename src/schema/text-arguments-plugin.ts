@@ -1,6 +1,6 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
-import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
-import { InvalidParamError } from '../domain/errors.ts';
+import type { GraphQLFieldResolver } from 'graphql';
+import { invalidArgument } from './invalid-argument.ts';
 
 /** The path (`input.model`, `models.0`) of the first string in `value` holding a NUL character. */
 function nulPath(value: unknown, path: string): string | undefined {
@@ -30,9 +30,7 @@ export class TextArgumentsPlugin<Types extends SchemaTypes> extends BasePlugin<T
     return (parent, args, context, info) => {
       const param = nulPath(args, '');
       if (param === undefined) return resolver(parent, args, context, info);
-      const message = `${param} cannot contain the NUL character.`;
-      if (typed) throw new InvalidParamError(param, message);
-      throw new GraphQLError(message, { extensions: { code: 'INVALID_PARAM', param } });
+      throw invalidArgument(typed, param, `${param} cannot contain the NUL character.`);
     };
   }
 }

@@ -1,0 +1,12 @@
+import { GraphQLError } from 'graphql';
+import { InvalidParamError } from '../domain/errors.ts';
+
+/**
+ * A refused argument, as the field can report it: InvalidParamError where the
+ * field returns that type (`typed`), else a plain GraphQL error with the same
+ * code and param, so a client branches on either alike.
+ */
+export function invalidArgument(typed: boolean, param: string | null, message: string): Error {
+  if (typed) return new InvalidParamError(param, message);
+  return new GraphQLError(message, { extensions: { code: 'INVALID_PARAM', param } });
+}
