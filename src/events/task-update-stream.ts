@@ -1,8 +1,7 @@
-import { db } from '../db/client.ts';
 import { TaskNotFoundError } from '../domain/errors.ts';
 import { isTerminal } from '../domain/task.ts';
 import type { Task } from '../generated/prisma/client.ts';
-import type { TaskRef } from '../services/task-snapshot.ts';
+import { findAccountTask, type TaskRef } from '../services/task-snapshot.ts';
 import type { EventHub } from './event-hub.ts';
 import { closingIterator, EventStream } from './event-stream.ts';
 import { taskAsOfEvent } from './task-as-of-event.ts';
@@ -26,7 +25,7 @@ export async function taskUpdateStream(
   ref: TaskRef,
   backedUp?: () => boolean,
 ): Promise<AsyncIterableIterator<TaskUpdate>> {
-  const found = await db().task.findFirst({ where: { ...ref, accountId }, select: { id: true } });
+  const found = await findAccountTask(accountId, ref);
   if (!found) throw new TaskNotFoundError();
   const live = new EventStream<TaskUpdate>(
     hub.listenerBuffer,
@@ -46,13 +45,16 @@ export async function taskUpdateStream(
       live.cut(endedStream(reason, null));
     },
   });
-  const current = await db()
-    .task.findUniqueOrThrow({ where: { id: found.id } })
-    .catch((error: unknown) => {
-      // No iterator reaches the transport, so nothing else would free the listener.
-      live.close();
-      throw error;
-    });
+  // Read again once registered: a change between the first read and the registration is in this one.
+  // Failing here, no iterator reaches the transport, so nothing else would free the listener.
+  const current = await findAccountTask(accountId, { id: found.id }).catch((error: unknown) => {
+    live.close();
+    throw error;
+  });
+  if (!current) {
+    live.close();
+    throw new TaskNotFoundError();
+  }
   let last: Task | undefined;
   let ended = false;
 
