@@ -5,6 +5,7 @@ import { useTestGateway } from '../helpers/gateway.ts';
 import { balanceOf, entriesOf, eventTypesOf } from '../helpers/rows.ts';
 import { workerOf } from '../helpers/worker.ts';
 import { waitUntil } from '../helpers/wait.ts';
+import { onCommit } from '../../src/events/commit-signal.ts';
 
 const gateway = useTestGateway();
 
@@ -64,5 +65,29 @@ describe('an expired lease', () => {
     }
     expect(await worker.complete(task.id)).toMatchObject({ state: 'COMPLETED' });
     expect((await eventTypesOf(task.id)).includes('REQUEUED')).toBe(false);
+  });
+});
+
+describe('the lease sweep', () => {
+  it('wakes the streams only when it changed something', async () => {
+    const account = await givenAccount(100);
+    const client = clientOf(gateway, account.apiKey);
+    const worker = workerOf(gateway, (await givenWorker()).workerKey);
+    const task = await client.submit({ model: 'image-fast' });
+    let announced = 0;
+    const stop = onCommit(() => {
+      announced += 1;
+    });
+    try {
+      // The test gateway sweeps every 50 ms: these sweeps find no lease at all.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(announced).toBe(0);
+      await worker.claim(['image-fast'], 1);
+      announced = 0;
+      await waitUntil(async () => (await client.task({ id: task.id })).state === 'PENDING');
+      expect(announced).toBeGreaterThanOrEqual(1);
+    } finally {
+      stop();
+    }
   });
 });
