@@ -39,6 +39,19 @@ describe('claimTask', () => {
     expect(await worker.claim(['image-fast'])).toMatchObject({ id: image.id });
   });
 
+  it('takes the oldest pending task across the models asked for, and across every model when none are', async () => {
+    const { client, worker } = await givenClientAndWorker();
+    const upscale = await client.submit({ model: 'upscale' });
+    const video = await client.submit({ model: 'video-hd' });
+    const image = await client.submit({ model: 'image-fast' });
+    const laterUpscale = await client.submit({ model: 'upscale' });
+
+    expect(await worker.claim(['video-hd', 'upscale'])).toMatchObject({ id: upscale.id });
+    expect(await worker.claim(['image-fast', 'video-hd'])).toMatchObject({ id: video.id });
+    expect(await worker.claim()).toMatchObject({ id: image.id });
+    expect(await worker.claim()).toMatchObject({ id: laterUpscale.id });
+  });
+
   it('never gives one task to two of 10 concurrent claimers', async () => {
     const { client } = await givenClientAndWorker();
     const submitted = await Promise.all(Array.from({ length: 5 }, (_, n) => client.submit({ model: 'upscale', input: { n } })));
