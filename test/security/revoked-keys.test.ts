@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/services/accounts.ts';
 import { revokeKey } from '../../src/services/revoke-key.ts';
+import { queryOnce } from '../../src/db/query-once.ts';
 import { useTestGateway } from '../helpers/gateway.ts';
+import { waitUntil } from '../helpers/wait.ts';
 import { runScript } from '../helpers/processes.ts';
 import { subscribeSse, subscribeWs, wsClient } from '../helpers/subscriptions.ts';
 import { givenKeyWorld, ROOT_CALLS, type RootCall } from './key-calls.ts';
@@ -60,6 +62,22 @@ describe('a revoked key is refused from the next request on', () => {
     await using;
     expect((await exited)[0]).toBe(0);
     await expectRefusedOverHttp(gateway, 'Query.account', account, world, world.apiKey);
+  });
+});
+
+describe('a key revoked behind the gateway\'s back', () => {
+  it('is refused once the second for which the gateway remembers keys has passed', async () => {
+    const world = await givenKeyWorld(gateway);
+    const account = ROOT_CALLS['Query.account'] as RootCall;
+    await expectServedOverHttp(gateway, 'Query.account', account, world, world.apiKey);
+    // Straight in the database: no notification tells the gateway.
+    await queryOnce(gateway.databaseUrl, `UPDATE "ApiKey" SET "revokedAt" = now() WHERE "accountId" = '${world.accountId}'`);
+    const revokedAt = Date.now();
+    await waitUntil(async () => {
+      const answer = await gateway.gql<{ account: { __typename: string } }>(account.query, {}, world.apiKey);
+      return answer.data?.account.__typename === 'InvalidApiKeyError';
+    });
+    expect(Date.now() - revokedAt).toBeLessThan(1_500);
   });
 });
 
