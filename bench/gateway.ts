@@ -15,7 +15,7 @@ export function startGateway(options: GatewayOptions): Promise<BenchGateway> {
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   return startChildServer({
     name: 'gateway',
-    args: [...profile, '--import', 'tsx', 'src/main.ts'],
+    args: [...profile, '--enable-source-maps', 'dist/main.js'],
     env: {
       ...process.env,
       DATABASE_URL: options.databaseUrl,

@@ -40,7 +40,7 @@ export function renderReport(input: ReportInput): string {
       ['machine', `${machine.cpus} CPUs (${machine.cpuModel}), ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB memory, ${machine.kernel}`],
       ['Node', machine.node],
       ['PostgreSQL', `${machine.postgres}: ${input.database}; ${machine.postgresSettings}`],
-      ['gateway', `one process per scenario (\`node --import tsx src/main.ts\`), ${input.poolSize} pooled database connections`],
+      ['gateway', `one process per scenario (\`node dist/main.js\`, as \`npm start\` runs it), ${input.poolSize} pooled database connections`],
       ['baselines', input.baselines],
     ],
   );

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readConfig } from '../src/config.ts';
 import { connectDatabase, disconnectDatabase } from '../src/db/client.ts';
-import { DEFAULT_LISTENER_BUFFER } from '../src/events/stream-closed.ts';
+import { DEFAULT_LISTENER_BUFFER } from '../src/config.ts';
 import { createAccount } from '../src/services/accounts.ts';
 import { createWorker } from '../src/services/workers.ts';
 import { type BenchArgs, parseBenchArgs, USAGE } from './args.ts';

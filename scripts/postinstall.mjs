@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // After `npm install` or `npm ci`: generates the Prisma client and compiles the
 // gateway to dist/, which `npm start` runs with plain node. A production
-// install (`npm ci --omit=dev`) has neither Prisma's CLI nor TypeScript and
-// builds nothing: it runs the dist/ an earlier full install built.
+// install (`npm ci --omit=dev`, perhaps where only dist/ was copied) builds
+// nothing: it runs the dist/ an earlier full install built.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,9 @@ function run(script) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-if (!has('node_modules/prisma') || !has('node_modules/typescript')) {
+const omitted = (process.env.npm_config_omit ?? '').split(/[\s,]+/).includes('dev');
+const buildable = ['src/main.ts', 'tsconfig.build.json', 'node_modules/prisma', 'node_modules/typescript'].every(has);
+if (omitted || !buildable) {
   if (!has('dist/main.js')) {
     console.warn('taskgate: no build tools (a production install) and no dist/: run `npm ci` once with dev dependencies to build it');
   }

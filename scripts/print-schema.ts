@@ -1,17 +1,26 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { printedSchema } from '../src/schema/print.ts';
 
-const FILE = new URL('../schema.graphql', import.meta.url);
+// Exit codes: 0 written or in sync, 1 drift.
+const { values } = parseArgs({
+  options: {
+    check: { type: 'boolean', default: false },
+    file: { type: 'string', default: path.join(import.meta.dirname, '..', 'schema.graphql') },
+  },
+});
 const printed = printedSchema();
 
-if (process.argv.includes('--check')) {
-  const committed = await readFile(FILE, 'utf8').catch(() => '');
+if (values.check) {
+  const committed = await readFile(values.file, 'utf8').catch(() => '');
   if (committed !== printed) {
-    console.error('schema.graphql differs from the Pothos schema; run `npm run schema:print` and commit it.');
-    process.exit(1);
+    console.error(`${values.file} differs from the Pothos schema; run \`npm run schema:print\` and commit it.`);
+    process.exitCode = 1;
+  } else {
+    console.log(`${values.file} matches the Pothos schema.`);
   }
-  console.log('schema.graphql matches the Pothos schema.');
 } else {
-  await writeFile(FILE, printed);
-  console.log('wrote schema.graphql');
+  await writeFile(values.file, printed);
+  console.log(`wrote ${values.file}`);
 }

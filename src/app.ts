@@ -1,11 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
 import { useQueryStringParams } from './http/query-string-params.ts';
 import { useRequestErrorStatus } from './http/request-error-status.ts';
 import { useSharedStreamExecution } from './http/shared-stream-execution.ts';
+import type { GatewayMetrics } from './observability/metrics.ts';
+import { useOperationLog } from './observability/operation-log.ts';
+import { requestIdFor, requestIdOf, useRequestId } from './observability/request-id.ts';
 import { schema } from './schema/index.ts';
 import type { EventHub } from './events/event-hub.ts';
 import type { Context } from './schema/context.ts';
@@ -35,8 +39,16 @@ query Account {
 
 export interface AppDeps {
   events: EventHub;
+  logger: Logger;
+  metrics: GatewayMetrics;
   /** Per-key request limits; none when absent. */
   rateLimiter?: RateLimiter;
+  /** Serve GraphiQL on GET /graphql. */
+  graphiql: boolean;
+  /** Answer introspection queries. */
+  introspection: boolean;
+  /** Origins a browser may call from; none sends no CORS headers. */
+  corsOrigins: readonly string[];
 }
 
 function keyIdOf(caller: Caller): string | undefined {
@@ -50,6 +62,8 @@ interface TransportContext {
   request?: Request;
   connectionParams?: Readonly<Record<string, unknown>>;
   backedUp?: () => boolean;
+  /** Set by the WebSocket transport, which has no request per operation. */
+  requestId?: string;
 }
 
 /** The bearer key of the request: its Authorization header, or `authorization` in graphql-ws connectionParams. */
@@ -58,32 +72,57 @@ export function keyOf(transport: TransportContext): string | undefined {
   return bearerToken(typeof header === 'string' ? header : undefined);
 }
 
-/** The GraphQL server as a fetch handler; nothing listens until main.ts serves it. */
+function corsOf(origins: readonly string[]) {
+  if (origins.length === 0) return false;
+  // Keys travel in a header, never in cookies: no credentials, so no origin can ride on a browser's session.
+  return { origin: origins.includes('*') ? '*' : [...origins], credentials: false, exposedHeaders: ['x-request-id'] };
+}
+
+/** The GraphQL server as a fetch handler; nothing listens until the gateway serves it. */
 export function createApp(deps: AppDeps): App {
+  const plugins: Plugin[] = [
+    maxAliasesPlugin({ n: OPERATION_LIMITS.aliases }),
+    maxTokensPlugin({ n: OPERATION_LIMITS.tokens }),
+    useQueryStringParams(),
+    useRequestErrorStatus(),
+    useSharedStreamExecution(),
+    useRequestId(),
+    useOperationLog(deps.logger, deps.metrics),
+  ];
+  if (!deps.introspection) plugins.push(useDisableIntrospection());
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    maskedErrors: { isDev: false },
-    graphiql: { title: 'taskgate', defaultQuery: EXAMPLE_QUERY, headers: '{"Authorization": "Bearer "}' },
+    logging: deps.logger,
+    cors: corsOf(deps.corsOrigins),
+    maskedErrors: {
+      isDev: false,
+      maskError: (error, message, isDev) => {
+        const masked = maskError(error, message, isDev);
+        // An unexpected failure is logged here, once, with its stack; the client sees only the masked error.
+        if (masked !== error) deps.logger.error({ err: error }, 'unexpected error');
+        return masked;
+      },
+    },
+    graphiql: deps.graphiql
+      ? { title: 'taskgate', defaultQuery: EXAMPLE_QUERY, headers: '{"Authorization": "Bearer "}' }
+      : false,
     // GraphiQL served whole from here, not from a CDN, so it works without internet.
     renderGraphiQL,
-    plugins: [
-      maxAliasesPlugin({ n: OPERATION_LIMITS.aliases }),
-      maxTokensPlugin({ n: OPERATION_LIMITS.tokens }),
-      useQueryStringParams(),
-      useRequestErrorStatus(),
-      useSharedStreamExecution(),
-    ],
+    plugins,
     context: async (initial: TransportContext): Promise<Context> => {
       const caller = await authenticate(keyOf(initial));
       const keyId = keyIdOf(caller);
+      const rateLimited = keyId === undefined ? undefined : deps.rateLimiter?.check(keyId);
+      if (rateLimited) deps.metrics.rateLimited.inc({ kind: caller.kind });
       return {
-        requestId: initial.request?.headers.get('x-request-id') ?? randomUUID(),
+        requestId: initial.requestId ?? (initial.request ? requestIdOf(initial.request) : requestIdFor(undefined)),
         caller,
         events: deps.events,
+        transport: initial.connectionParams ? 'websocket' : 'sse',
         backedUp: initial.backedUp,
-        rateLimited: keyId === undefined ? undefined : deps.rateLimiter?.check(keyId),
+        rateLimited,
       };
     },
   });

@@ -1,11 +1,25 @@
 import path from 'node:path';
-import { DEFAULT_EVENT_POLL_MS } from './events/poll.ts';
-import { DEFAULT_EVENT_RETENTION_DAYS } from './events/retention.ts';
-import { DEFAULT_LISTENER_BUFFER } from './events/stream-closed.ts';
+
+export const DEFAULT_PORT = 4000;
+/** Days of task events kept for streams to resume from, by default. */
+export const DEFAULT_EVENT_RETENTION_DAYS = 7;
+/** How far behind a listener may fall, by default, before it is cut off and must resume with its cursor. */
+export const DEFAULT_LISTENER_BUFFER = 1_000;
+/**
+ * How often an instance reads the event log unwoken, by default: it covers a
+ * wake-up lost while LISTEN was down, or a read that passed over events of a
+ * transaction still running then. Often enough that such events wait a
+ * moment, rare enough to cost nothing.
+ */
+export const DEFAULT_EVENT_POLL_MS = 200;
+
+export type LogFormat = 'json' | 'pretty';
 
 export interface Config {
   /** TCP port of the HTTP server; 0 picks a free one. */
   port: number;
+  /** Address to listen on; undefined: 127.0.0.1 for the embedded demo, every interface otherwise. */
+  host: string | undefined;
   /** PostgreSQL to use; undefined starts the embedded server. */
   databaseUrl: string | undefined;
   /** Where the embedded PostgreSQL and the demo credentials live. */
@@ -26,6 +40,22 @@ export interface Config {
   eventPollMs: number;
   /** Requests per second each key may make on this instance, and at once; 0 turns the limit off. */
   rateLimit: { perSecond: number; burst: number };
+  /** pino's level names: fatal, error, warn, info, debug, trace, silent. */
+  logLevel: string;
+  /** undefined: pretty on a terminal, JSON lines otherwise. */
+  logFormat: LogFormat | undefined;
+  /** Origins a browser may call from; empty sends no CORS headers, so only same-origin pages can. */
+  corsOrigins: string[];
+  /** Serve GraphiQL on GET /graphql: always, never, or only when embedded. */
+  graphiql: boolean | undefined;
+  /** Answer introspection queries: always, never, or only when embedded. */
+  introspection: boolean | undefined;
+  /** /metrics: off, on the main port, or on a port of its own. */
+  metrics: { enabled: boolean; port: number | undefined };
+  /** How long a stop waits for requests in flight before it closes their connections. */
+  shutdownGraceMs: number;
+  /** Where to send traces over OTLP/HTTP, and the service name they carry; tracing is off when unset. */
+  tracing: { endpoint: string; serviceName: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -34,9 +64,14 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+function text(env: Env, name: string): string | undefined {
   const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
@@ -45,20 +80,54 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 }
 
 function flag(env: Env, name: string): boolean | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[]): T | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  const value = values.find((candidate) => candidate === raw.toLowerCase());
+  if (value === undefined) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function origins(env: Env, name: string): string[] {
+  const list = (text(env, name) ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`${name} must list origins such as https://app.example.com (scheme and host, no path), or *; got "${origin}"`);
+    }
+  }
+  return list;
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  if (!URL.canParse(raw)) throw new ConfigError(`${name} must be a URL, got "${raw}"`);
+  return raw;
+}
+
+/** OpenTelemetry's own variables: its SDK reads the rest of them (headers, protocol, sampler) itself. */
+function tracingOf(env: Env): Config['tracing'] {
+  const endpoint = url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  return endpoint ? { endpoint, serviceName: text(env, 'OTEL_SERVICE_NAME') ?? 'taskgate' } : undefined;
 }
 
 /** The one reader of the environment. */
 export function readConfig(env: Env = process.env): Config {
-  const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+  const metricsPort = text(env, 'TASKGATE_METRICS_PORT');
   return {
-    port: integer(env, 'PORT', 4000, 0, 65535),
-    databaseUrl,
-    dataDir: path.resolve(env.TASKGATE_DATA_DIR ?? '.data'),
+    port: integer(env, 'PORT', DEFAULT_PORT, 0, 65535),
+    host: text(env, 'HOST'),
+    databaseUrl: url(env, 'DATABASE_URL'),
+    dataDir: path.resolve(text(env, 'TASKGATE_DATA_DIR') ?? '.data'),
     demo: flag(env, 'TASKGATE_DEMO'),
     databasePoolSize: integer(env, 'TASKGATE_DB_POOL_SIZE', 10, 1, 1000),
     leaseSweepMs: integer(env, 'TASKGATE_LEASE_SWEEP_MS', 250, 10, 60_000),
@@ -70,10 +139,21 @@ export function readConfig(env: Env = process.env): Config {
       perSecond: integer(env, 'TASKGATE_RATE_LIMIT', 200, 0, 1_000_000),
       burst: integer(env, 'TASKGATE_RATE_BURST', 400, 1, 1_000_000),
     },
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS) ?? 'info',
+    logFormat: oneOf(env, 'TASKGATE_LOG_FORMAT', ['json', 'pretty'] as const),
+    corsOrigins: origins(env, 'TASKGATE_CORS_ORIGINS'),
+    graphiql: flag(env, 'TASKGATE_GRAPHIQL'),
+    introspection: flag(env, 'TASKGATE_INTROSPECTION'),
+    metrics: {
+      enabled: flag(env, 'TASKGATE_METRICS') ?? true,
+      port: metricsPort === undefined ? undefined : integer(env, 'TASKGATE_METRICS_PORT', 0, 0, 65535),
+    },
+    shutdownGraceMs: integer(env, 'TASKGATE_SHUTDOWN_GRACE_MS', 10_000, 0, 3_600_000),
+    tracing: tracingOf(env),
   };
 }
 
 /** The worker process's key, when not given on its command line. */
 export function readWorkerKey(env: Env = process.env): string | undefined {
-  return env.TASKGATE_WORKER_KEY === '' ? undefined : env.TASKGATE_WORKER_KEY;
+  return text(env, 'TASKGATE_WORKER_KEY');
 }

@@ -12,11 +12,14 @@ export interface OpenDatabase {
 }
 
 /** DATABASE_URL when set, else the embedded PostgreSQL under the data dir; migrated either way. */
-export async function openDatabase(config: Config): Promise<OpenDatabase> {
+export async function openDatabase(config: Config, log: (line: string) => void = () => undefined): Promise<OpenDatabase> {
   const embedded = config.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), database: 'taskgate' });
+    : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'postgres'), database: 'taskgate', log });
   const url = config.databaseUrl ?? embedded?.url ?? '';
-  const applied = await migrate(url);
+  const applied = await migrate(url).catch(async (error: unknown) => {
+    await embedded?.stop();
+    throw error;
+  });
   return { url, embedded: embedded !== undefined, applied, stop: () => embedded?.stop() ?? Promise.resolve() };
 }

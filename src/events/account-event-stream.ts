@@ -1,5 +1,5 @@
 import { encodeEventCursor } from './cursor.ts';
-import type { EventHub } from './event-hub.ts';
+import type { EventHub, Transport } from './event-hub.ts';
 import { type LoggedEvent, readLog } from './event-log.ts';
 import { closingIterator, EventStream } from './event-stream.ts';
 import { type EventPosition, isAfter } from './position.ts';
@@ -13,6 +13,7 @@ export interface AccountStreamOptions {
   /** Replay the log after this position first; live only when absent. */
   after: EventPosition | null;
   accepts: (event: LoggedEvent) => boolean;
+  transport: Transport;
   /** True while the transport cannot take more (a WebSocket's send buffer is full). */
   backedUp?: () => boolean;
 }
@@ -44,6 +45,7 @@ export async function accountEventStream(options: AccountStreamOptions): Promise
       else live.push(event);
     },
     keyId: options.keyId,
+    transport: options.transport,
     end: (reason) => {
       live.cut(endedStream(reason, resumeAfter()));
     },

@@ -5,8 +5,12 @@ export type EventSink = (event: LoggedEvent) => void;
 
 export type EndReason = 'SHUTTING_DOWN' | 'KEY_REVOKED';
 
+/** How a listener's events leave this instance. */
+export type Transport = 'websocket' | 'sse';
+
 export interface Listener {
   sink: EventSink;
+  transport: Transport;
   /** The key the stream was opened with: revoking it ends the stream. */
   keyId: string;
   /** Ends the listener's stream for `reason`, with a cursor to resume from where there is one. */
@@ -32,6 +36,9 @@ export class EventHub {
   private readonly sinks = new Map<string, Set<EventSink>>();
   private readonly ends = new Set<Pick<Listener, 'keyId' | 'end'>>();
   private listeners = 0;
+  private readonly byTransport: Record<Transport, number> = { websocket: 0, sse: 0 };
+  /** When the last event this hub handed out was committed. */
+  private deliveredAt: Date | undefined;
   /** Reads and registrations run one at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
   private readPending = false;
@@ -53,7 +60,7 @@ export class EventHub {
   }
 
   /** Registers a sink for an account's events; resolves once the hub is current. */
-  register(accountId: string, { sink, keyId, end }: Listener): Promise<Registration> {
+  register(accountId: string, { sink, keyId, end, transport }: Listener): Promise<Registration> {
     return new Promise((resolve, reject) => {
       this.enqueue(async () => {
         try {
@@ -68,6 +75,7 @@ export class EventHub {
         const ending = { keyId, end };
         this.ends.add(ending);
         this.listeners += 1;
+        this.byTransport[transport] += 1;
         let registered = true;
         resolve({
           position: this.position,
@@ -75,6 +83,7 @@ export class EventHub {
             if (!registered) return;
             registered = false;
             this.listeners -= 1;
+            this.byTransport[transport] -= 1;
             forAccount.delete(sink);
             this.ends.delete(ending);
             if (forAccount.size === 0) this.sinks.delete(accountId);
@@ -103,6 +112,16 @@ export class EventHub {
     return this.listeners;
   }
 
+  /** Open listeners by transport. */
+  listenersByTransport(): Record<Transport, number> {
+    return { ...this.byTransport };
+  }
+
+  /** When the last event delivered here was written; undefined before the first. */
+  get lastDeliveredAt(): Date | undefined {
+    return this.deliveredAt;
+  }
+
   /** Resolves when everything queued so far is done. */
   settled(): Promise<void> {
     return this.queue;
@@ -118,6 +137,7 @@ export class EventHub {
       const events = await readLog({ after: this.position, limit: BATCH });
       for (const event of events) {
         this.position = { txid: event.txid, id: event.id };
+        this.deliveredAt = event.at;
         const forAccount = this.sinks.get(event.accountId);
         if (forAccount) for (const sink of forAccount) sink(event);
       }

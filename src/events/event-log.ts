@@ -59,3 +59,9 @@ export async function isRetained(position: EventPosition, accountId: string): Pr
   const event = await db().taskEvent.findFirst({ where: { id: position.id, txid: position.txid, accountId }, select: { id: true } });
   return event !== null;
 }
+
+/** When the newest event in the log was written; undefined for an empty log. */
+export async function newestEventAt(): Promise<Date | undefined> {
+  const newest = await db().taskEvent.findFirst({ orderBy: [{ txid: 'desc' }, { id: 'desc' }], select: { at: true } });
+  return newest?.at;
+}

@@ -1,13 +1,13 @@
 import { onCommit } from './commit-signal.ts';
 import { EventHub } from './event-hub.ts';
-import { DEFAULT_EVENT_POLL_MS } from './poll.ts';
-import { DEFAULT_LISTENER_BUFFER } from './stream-closed.ts';
 import { startWakeups } from './wakeups.ts';
 import { endRevokedStreams } from './revoked-streams.ts';
 import { forgetCallers, KEY_REVOCATION_CHANNEL } from '../services/caller-cache.ts';
 
 export interface LiveEvents {
   hub: EventHub;
+  /** Whether this instance hears other instances' commits. */
+  listening(): boolean;
   stop(): Promise<void>;
 }
 
@@ -19,15 +19,15 @@ export interface LiveEvents {
 export interface LiveEventOptions {
   databaseUrl: string;
   log: (line: string) => void;
-  listenerBuffer?: number;
-  pollMs?: number;
+  listenerBuffer: number;
+  pollMs: number;
 }
 
 export function startLiveEvents(options: LiveEventOptions): LiveEvents {
   const { databaseUrl, log } = options;
   const hub = new EventHub((error) => {
     log(`event hub: ${error instanceof Error ? error.message : String(error)}`);
-  }, options.listenerBuffer ?? DEFAULT_LISTENER_BUFFER);
+  }, options.listenerBuffer);
   const wakeups = startWakeups({
     url: databaseUrl,
     onWake: () => {
@@ -50,9 +50,10 @@ export function startLiveEvents(options: LiveEventOptions): LiveEvents {
   });
   const poll = setInterval(() => {
     hub.wake();
-  }, options.pollMs ?? DEFAULT_EVENT_POLL_MS).unref();
+  }, options.pollMs).unref();
   return {
     hub,
+    listening: () => wakeups.connected(),
     async stop() {
       clearInterval(poll);
       stopCommits();

@@ -13,9 +13,6 @@ export class StreamClosed {
   ) {}
 }
 
-/** How far behind a listener may fall, by default, before it is cut off and must resume with its cursor. */
-export const DEFAULT_LISTENER_BUFFER = 1_000;
-
 export function slowConsumer(resumeAfter: string | null): StreamClosed {
   return new StreamClosed(
     'SLOW_CONSUMER',

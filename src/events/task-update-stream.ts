@@ -2,7 +2,7 @@ import { TaskNotFoundError } from '../domain/errors.ts';
 import { isTerminal } from '../domain/task.ts';
 import type { Task } from '../generated/prisma/client.ts';
 import { findAccountTask, type TaskRef } from '../services/task-snapshot.ts';
-import type { EventHub } from './event-hub.ts';
+import type { EventHub, Transport } from './event-hub.ts';
 import { closingIterator, EventStream } from './event-stream.ts';
 import { taskAsOfEvent } from './task-as-of-event.ts';
 import { endedStream, slowConsumer, type StreamClosed } from './stream-closed.ts';
@@ -18,13 +18,25 @@ function sameSnapshot(a: Task, b: Task): boolean {
  * ending after a terminal state. Changes are registered for before the task is
  * read, so none falls between the read and the stream.
  */
-export async function taskUpdateStream(
-  hub: EventHub,
-  accountId: string,
-  keyId: string,
-  ref: TaskRef,
-  backedUp?: () => boolean,
-): Promise<AsyncIterableIterator<TaskUpdate>> {
+export interface TaskUpdateOptions {
+  hub: EventHub;
+  accountId: string;
+  /** The API key the stream is opened with. */
+  keyId: string;
+  ref: TaskRef;
+  transport: Transport;
+  /** True while the transport cannot take more (a WebSocket's send buffer is full). */
+  backedUp?: () => boolean;
+}
+
+export async function taskUpdateStream({
+  hub,
+  accountId,
+  keyId,
+  ref,
+  transport,
+  backedUp,
+}: TaskUpdateOptions): Promise<AsyncIterableIterator<TaskUpdate>> {
   const found = await findAccountTask(accountId, ref);
   if (!found) throw new TaskNotFoundError();
   const live = new EventStream<TaskUpdate>(
@@ -41,6 +53,7 @@ export async function taskUpdateStream(
       else live.push(taskAsOfEvent(event.task, event));
     },
     keyId,
+    transport,
     end: (reason) => {
       live.cut(endedStream(reason, null));
     },

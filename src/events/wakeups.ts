@@ -5,6 +5,8 @@ export const CHANNEL = 'taskgate_events';
 export interface Wakeups {
   /** Tells every instance (this one too) that events committed; coalesced. */
   notify(): void;
+  /** Whether the LISTEN connection is up, so hints from other instances arrive. */
+  connected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export function startWakeups(options: WakeupOptions): Wakeups {
       pending = true;
       send();
     },
+    connected: () => client !== undefined,
     async stop() {
       stopped = true;
       clearTimeout(reconnect);

@@ -36,9 +36,35 @@ async function serveUnsized(app: App, req: IncomingMessage, res: ServerResponse,
   res.end();
 }
 
+/** A plain endpoint beside GraphQL, such as /health: GET only. */
+export type Endpoint = (res: ServerResponse) => void | Promise<void>;
+
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** Answers `req` from `endpoints` when one serves its path; false otherwise. */
+export function serveEndpoint(endpoints: Readonly<Record<string, Endpoint>>, req: IncomingMessage, res: ServerResponse): boolean {
+  const endpoint = endpoints[pathOf(req)];
+  if (!endpoint) return false;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' });
+    res.end();
+    return true;
+  }
+  Promise.resolve(endpoint(res)).catch(() => {
+    if (!res.headersSent) res.writeHead(500);
+    res.end();
+  });
+  return true;
+}
+
 /** An HTTP server for the app, not yet listening; bodies over `limit` get 413 before GraphQL sees them. */
-export function createHttpServer(app: App, limit = MAX_BODY_BYTES): Server {
+export function createHttpServer(app: App, endpoints: Readonly<Record<string, Endpoint>> = {}, limit = MAX_BODY_BYTES): Server {
   return createServer((req, res) => {
+    if (serveEndpoint(endpoints, req, res)) return;
     if (declaresTooLarge(req, limit)) {
       rejectTooLarge(res, limit);
       req.resume();

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { type DocumentNode, type ExecutionArgs, GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { type App, keyOf } from '../app.ts';
 import { authenticate } from '../services/authenticate.ts';
@@ -53,27 +54,15 @@ interface EnvelopedPipeline extends Enveloped {
  * server and path as HTTP, through the same yoga plugins. The API key comes in
  * connectionParams (`{ "authorization": "Bearer tg_api_..." }`); a connection
  * without a valid one is refused (4403), one whose key cannot be checked for
- * now is told to try again later (1013). Sockets that stop answering pings are dropped.
+ * now is told to try again later (1013). Sockets that do not answer a ping
+ * within the keep-alive interval are dropped.
  */
-export function attachWebSocket(server: Server, app: App): WebSocketTransport {
+export function attachWebSocket(server: Server, app: App, logger: Logger): WebSocketTransport {
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_BODY_BYTES });
-  const alive = new WeakMap<WebSocket, boolean>();
   const transports = new WeakMap<WebSocket, Duplex>();
   wss.on('connection', (socket, request) => {
     transports.set(socket, request.socket);
-    alive.set(socket, true);
-    socket.on('pong', () => alive.set(socket, true));
   });
-  const keepalive = setInterval(() => {
-    for (const socket of wss.clients) {
-      if (!alive.get(socket)) {
-        socket.terminate();
-        continue;
-      }
-      alive.set(socket, false);
-      socket.ping();
-    }
-  }, KEEPALIVE_MS).unref();
 
   const disposable = useServer(
     {
@@ -137,11 +126,19 @@ export function attachWebSocket(server: Server, app: App): WebSocketTransport {
       isProd: true,
     },
     wss,
+    KEEPALIVE_MS,
   );
+  // Registered after graphql-ws's own handler, to replace the listener it gives each socket: a
+  // client's oversized or malformed frame is the client's fault, worth one line, not a stack.
+  wss.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (error: Error & { code?: string }) => {
+      logger.warn({ code: error.code, reason: error.message }, 'websocket closed for a bad frame');
+    });
+  });
 
   return {
     async close() {
-      clearInterval(keepalive);
       for (const socket of wss.clients) socket.close(1001, 'server shutting down');
       await disposable.dispose();
     },

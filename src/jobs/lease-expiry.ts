@@ -1,4 +1,4 @@
-import { expireLeases } from '../services/expire-leases.ts';
+import { type ExpirySweep, expireLeases } from '../services/expire-leases.ts';
 
 export interface LeaseExpiryLoop {
   stop(): Promise<void>;
@@ -11,16 +11,24 @@ const BATCH = 100;
  * back full), so a lease is handled within about that long of its deadline.
  * Every instance runs one; they never handle the same expiry twice.
  */
-export function startLeaseExpiry(intervalMs: number, onError: (error: unknown) => void): LeaseExpiryLoop {
+export interface LeaseExpiryReports {
+  swept(sweep: ExpirySweep): void;
+  failed(error: unknown): void;
+}
+
+export function startLeaseExpiry(intervalMs: number, reports: LeaseExpiryReports): LeaseExpiryLoop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
 
   const tick = (): void => {
     running = expireLeases(BATCH)
-      .then((sweep) => sweep.requeued + sweep.failed >= BATCH)
+      .then((sweep) => {
+        reports.swept(sweep);
+        return sweep.requeued + sweep.failed >= BATCH;
+      })
       .catch((error: unknown) => {
-        onError(error);
+        reports.failed(error);
         return false;
       })
       .then((full) => {

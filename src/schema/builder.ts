@@ -8,6 +8,7 @@ import { db } from '../db/client.ts';
 import { RateLimitedError } from '../domain/errors.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
+import { OUTCOME_PLUGIN } from './outcome-plugin.ts';
 import { PAGE_ARGUMENTS_PLUGIN } from './page-arguments-plugin.ts';
 import { TEXT_ARGUMENTS_PLUGIN } from './text-arguments-plugin.ts';
 import type { Context } from './context.ts';
@@ -24,8 +25,9 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: JsonValue; Output: unknown };
   };
 }>({
-  // The argument wrappers sit inside the errors plugin's, so the errors they make are caught there.
-  plugins: [ComplexityPlugin, ErrorsPlugin, TEXT_ARGUMENTS_PLUGIN, PAGE_ARGUMENTS_PLUGIN, PrismaPlugin, RelayPlugin],
+  // Earlier plugins wrap later ones: outcomes see what the errors plugin made of a failure, and the
+  // argument wrappers sit inside the errors plugin's, so the errors they make are caught there.
+  plugins: [ComplexityPlugin, OUTCOME_PLUGIN, ErrorsPlugin, TEXT_ARGUMENTS_PLUGIN, PAGE_ARGUMENTS_PLUGIN, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   complexity: { fieldComplexity, limit: QUERY_LIMITS, complexityError },
   // Every field that returns a result union can answer RateLimitedError.

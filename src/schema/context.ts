@@ -1,5 +1,5 @@
 import type { RateLimitedError } from '../domain/errors.ts';
-import type { EventHub } from '../events/event-hub.ts';
+import type { EventHub, Transport } from '../events/event-hub.ts';
 import type { Caller } from '../services/authenticate.ts';
 
 /** What every resolver may know of its request; read-only. */
@@ -8,6 +8,8 @@ export interface Context {
   caller: Caller;
   /** This instance's live event stream. */
   events: EventHub;
+  /** How the operation arrived, for streams to count their listeners by. */
+  transport: Transport;
   /** True while the transport cannot take more data (a WebSocket's full send buffer). */
   backedUp?: () => boolean;
   /** Set when the caller's key is over its request rate: every keyed field answers it. */

@@ -54,6 +54,7 @@ async function main(): Promise<number> {
     stepMs: positive(values['step-ms'], 500, 'step-ms'),
     idleMs: 1_000,
     signal: stopping.signal,
+    finishInHand: true,
     log: (line: string) => {
       console.log(line);
     },

@@ -11,24 +11,31 @@ export interface WorkerOptions {
   stepMs: number;
   /** How long to wait before asking again when nothing is pending. */
   idleMs: number;
-  /** Stop claiming when aborted; the task in hand is still finished. */
+  /** Stop claiming when aborted. */
   signal: AbortSignal;
+  /** Finish the task in hand after the signal (a worker told to stop), or drop it at once (one inside a gateway that is stopping). */
+  finishInHand: boolean;
   log: (line: string) => void;
 }
 
 /** Runs one task to completion; false when the lease was lost and the task abandoned. */
 async function work(task: ClaimedTask, options: WorkerOptions): Promise<boolean> {
+  const until = options.finishInHand ? new AbortController().signal : options.signal;
   const call = (query: string, variables: Record<string, unknown>, field: string): Promise<Answer> =>
     withRetry(
       async () => (await options.client.request<Record<string, Answer>>(query, variables))[field] as Answer,
-      new AbortController().signal,
+      until,
       (error, delayMs) => {
         options.log(`${task.id}: ${error.message}; retrying in ${Math.round(delayMs)} ms`);
       },
     );
   const lease = { taskId: task.id, attempt: task.attempts };
   for (let step = 1; step <= options.steps; step++) {
-    await sleep(options.stepMs);
+    await sleep(options.stepMs, until);
+    if (until.aborted) {
+      options.log(`${task.id}: dropped on stop; its lease puts it back in the queue`);
+      return false;
+    }
     const answer =
       step < options.steps
         ? await call(PROGRESS, { ...lease, progress: step / options.steps }, 'reportProgress')

@@ -14,13 +14,13 @@ describe('a worker killed with SIGKILL mid-task', () => {
     const client = clientOf(gateway, account.apiKey);
     const task = await client.submit({ model: 'video-hd' });
     const slow = ['--models', 'video-hd', '--lease-seconds', '1', '--steps', '50', '--step-ms', '200'];
-    const doomed = runScript('src/worker/main.ts', ['--url', gateway.url, ...slow], { TASKGATE_WORKER_KEY: (await givenWorker()).workerKey });
+    const doomed = runScript('worker/main', ['--url', gateway.url, ...slow], { TASKGATE_WORKER_KEY: (await givenWorker()).workerKey });
     await waitUntil(async () => (await client.task({ id: task.id })).state === 'RUNNING');
     doomed.child.kill('SIGKILL');
     await doomed.stop();
 
     await waitUntil(async () => (await client.task({ id: task.id })).state === 'PENDING');
-    const rescuer = runScript('src/worker/main.ts', ['--url', gateway.url, '--models', 'video-hd', '--steps', '2', '--step-ms', '50'], {
+    const rescuer = runScript('worker/main', ['--url', gateway.url, '--models', 'video-hd', '--steps', '2', '--step-ms', '50'], {
       TASKGATE_WORKER_KEY: (await givenWorker()).workerKey,
     });
     try {

@@ -11,10 +11,10 @@ export interface GatewayProcess {
 
 /** `npm start` on `databaseUrl`, without demo credentials; resolves once it listens. */
 export async function startGatewayProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const running = runScript('src/main.ts', [], { DATABASE_URL: databaseUrl, PORT: '0', TASKGATE_DEMO: '0', ...env });
+  const running = runScript('main', [], { DATABASE_URL: databaseUrl, PORT: '0', TASKGATE_DEMO: '0', ...env });
   let url: string;
   try {
-    const [, printed] = await running.waitFor(/listening on (\S+)/);
+    const [, printed] = await running.waitFor(/"url":"([^"]+)"/);
     url = printed ?? '';
   } catch (error) {
     await running.stop();

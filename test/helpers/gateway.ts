@@ -1,14 +1,9 @@
-import type { Server } from 'node:http';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { createApp } from '../../src/app.ts';
-import { connectDatabase, disconnectDatabase } from '../../src/db/client.ts';
+import { type Config, readConfig } from '../../src/config.ts';
 import type { RateLimit } from '../../src/domain/rate-limit.ts';
-import { createHttpServer, listen } from '../../src/http/server.ts';
-import { createRateLimiter } from '../../src/services/rate-limiter.ts';
 import type { EventHub } from '../../src/events/event-hub.ts';
-import { startLiveEvents, type LiveEvents } from '../../src/events/live-events.ts';
-import { attachWebSocket, type WebSocketTransport } from '../../src/http/websocket.ts';
-import { startLeaseExpiry, type LeaseExpiryLoop } from '../../src/jobs/lease-expiry.ts';
+import { type Gateway, startGateway } from '../../src/gateway.ts';
+import { silentLogger } from '../../src/observability/logger.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { type GraphQLResponse, postGraphQL } from './graphql-http.ts';
 import { ledgerViolations } from './invariants.ts';
@@ -23,42 +18,45 @@ export interface TestGateway {
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, key?: string): Promise<GraphQLResponse<T>>;
 }
 
-/**
- * The real HTTP server on a fresh database of this test file's own, for the
- * file's tests; after each test, the ledger invariants must hold.
- */
 export interface GatewayOptions {
   /** A small buffer lets a test reach the slow-listener cut-off quickly. */
   listenerBuffer?: number;
   /** Per-key request limits; none when absent, so other tests may call freely. */
   rateLimit?: RateLimit;
+  /** Any other setting, as the environment would give it. */
+  env?: Record<string, string>;
 }
 
+/** The configuration of a test's gateway: its own database, any free port, no demo, quick lease sweeps. */
+export function testConfig(databaseUrl: string, options: GatewayOptions = {}): Config {
+  const config = readConfig({ TASKGATE_LEASE_SWEEP_MS: '50', TASKGATE_RATE_LIMIT: '0', ...options.env });
+  return {
+    ...config,
+    databaseUrl,
+    port: 0,
+    host: '127.0.0.1',
+    demo: false,
+    demoWorker: false,
+    // As on the embedded demo, unless a test says otherwise.
+    graphiql: config.graphiql ?? true,
+    introspection: config.introspection ?? true,
+    ...(options.listenerBuffer === undefined ? {} : { listenerBuffer: options.listenerBuffer }),
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+  };
+}
+
+/**
+ * The real gateway, assembled as `npm start` assembles it, on a fresh
+ * database of this test file's own, for the file's tests; after each test,
+ * the ledger invariants must hold.
+ */
 export function useTestGateway(options: GatewayOptions = {}): TestGateway {
   let database: TestDatabase | undefined;
-  let server: Server | undefined;
-  let leaseExpiry: LeaseExpiryLoop | undefined;
-  let live: LiveEvents | undefined;
-  let websocket: WebSocketTransport | undefined;
-  let url = '';
+  let gateway: Gateway | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    connectDatabase(database.url);
-    leaseExpiry = startLeaseExpiry(50, (error) => {
-      throw error;
-    });
-    live = startLiveEvents({
-      databaseUrl: database.url,
-      listenerBuffer: options.listenerBuffer,
-        log: (line) => {
-        throw new Error(line);
-      },
-    });
-    const app = createApp({ events: live.hub, rateLimiter: options.rateLimit && createRateLimiter(options.rateLimit) });
-    server = createHttpServer(app);
-    websocket = attachWebSocket(server, app);
-    url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/graphql`;
+    gateway = await startGateway(testConfig(database.url, options), silentLogger());
   });
 
   afterEach(async () => {
@@ -66,35 +64,24 @@ export function useTestGateway(options: GatewayOptions = {}): TestGateway {
   });
 
   afterAll(async () => {
-    await websocket?.close();
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => {
-      if (!server) {
-        resolve();
-        return;
-      }
-      server.close(() => {
-        resolve();
-      });
-    });
-    await leaseExpiry?.stop();
-    await live?.stop();
-    await disconnectDatabase();
+    await gateway?.stop();
     await database?.drop();
   });
 
+  const started = (): Gateway => {
+    if (!gateway) throw new Error('gateway not started');
+    return gateway;
+  };
   return {
     get url() {
-      return url;
+      return started().url;
     },
     get events() {
-      if (!live) throw new Error('gateway not started');
-      return live.hub;
+      return started().events;
     },
     get databaseUrl() {
-      if (!database) throw new Error('gateway not started');
-      return database.url;
+      return started().databaseUrl;
     },
-    gql: (query, variables, key) => postGraphQL(url, query, variables, key),
+    gql: (query, variables, key) => postGraphQL(started().url, query, variables, key),
   };
 }

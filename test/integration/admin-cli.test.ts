@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { useTestGateway } from '../helpers/gateway.ts';
+import { entryPath } from '../helpers/processes.ts';
 
 const gateway = useTestGateway();
 const run = promisify(execFile);
@@ -15,7 +16,7 @@ interface CliResult {
 /** `npm run admin -- ...args` as an operator runs it, against this file's database. */
 async function admin(...args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run('npx', ['--no-install', 'tsx', 'src/cli/admin.ts', ...args], {
+    const { stdout, stderr } = await run(process.execPath, [entryPath('cli/admin'), ...args], {
       env: { ...process.env, DATABASE_URL: gateway.databaseUrl },
     });
     return { code: 0, stdout, stderr };

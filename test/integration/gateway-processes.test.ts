@@ -28,7 +28,7 @@ describe('gateway processes', () => {
     const gateway = await startGateway();
     const account = await givenAccount(100);
     const { workerKey } = await givenWorker();
-    processes.push(runScript('src/worker/main.ts', ['--url', gateway.url, '--steps', '2', '--step-ms', '50'], { TASKGATE_WORKER_KEY: workerKey }));
+    processes.push(runScript('worker/main', ['--url', gateway.url, '--steps', '2', '--step-ms', '50'], { TASKGATE_WORKER_KEY: workerKey }));
 
     const response = await gateway.gql('mutation { submitTask(input: { model: "image-fast", outTaskId: "e2e" }) { __typename } }', {}, account.apiKey);
     expect(response.data).toEqual({ submitTask: { __typename: 'Task' } });

@@ -30,8 +30,8 @@ describe('a listener that stops reading', () => {
     const client = clientOf(gateway, account.apiKey);
     const everything = () => true;
     const before = gateway.events.listenerCount;
-    const slow = await accountEventStream({ hub: gateway.events, accountId: account.accountId, keyId: UNUSED_KEY_ID, after: null, accepts: everything });
-    const reader = await accountEventStream({ hub: gateway.events, accountId: account.accountId, keyId: UNUSED_KEY_ID, after: null, accepts: everything });
+    const slow = await accountEventStream({ hub: gateway.events, accountId: account.accountId, keyId: UNUSED_KEY_ID, after: null, accepts: everything, transport: 'sse' });
+    const reader = await accountEventStream({ hub: gateway.events, accountId: account.accountId, keyId: UNUSED_KEY_ID, after: null, accepts: everything, transport: 'sse' });
 
     // The reading listener pulls all along; the slow one takes one event, then stops.
     const reading = drain(reader, BUFFER * 2);
@@ -49,7 +49,7 @@ describe('a listener that stops reading', () => {
     expect((await slow.next()).done).toBe(true);
 
     const resumeAfter = decodeEventCursor((closed as StreamClosed).resumeAfter ?? '');
-    const resumed = await accountEventStream({ hub: gateway.events, accountId: account.accountId, keyId: UNUSED_KEY_ID, after: resumeAfter ?? null, accepts: everything });
+    const resumed = await accountEventStream({ hub: gateway.events, accountId: account.accountId, keyId: UNUSED_KEY_ID, after: resumeAfter ?? null, accepts: everything, transport: 'sse' });
     const delivered = [...(await firstSeen), ...rest.slice(0, -1), ...(await drain(resumed, BUFFER * 2 - 1 - (rest.length - 1)))];
     expect(delivered.map((item) => ('taskId' in item ? item.taskId : null))).toEqual(
       read.map((item) => ('taskId' in item ? item.taskId : null)),
@@ -67,6 +67,7 @@ describe('a listener that stops reading', () => {
       keyId: UNUSED_KEY_ID,
       after: null,
       accepts: () => true,
+      transport: 'websocket',
       backedUp: () => full,
     });
     full = true;

@@ -13,7 +13,7 @@ afterEach(async () => {
 
 async function startWorker(...args: string[]): Promise<RunningProcess> {
   const { workerKey } = await givenWorker();
-  const worker = runScript('src/worker/main.ts', ['--url', gateway.url, ...args], { TASKGATE_WORKER_KEY: workerKey });
+  const worker = runScript('worker/main', ['--url', gateway.url, ...args], { TASKGATE_WORKER_KEY: workerKey });
   processes.push(worker);
   await worker.waitFor(/worker taking/);
   return worker;
@@ -60,7 +60,7 @@ describe('npm run worker', () => {
 
   it('keeps retrying while the gateway cannot be reached', async () => {
     const { workerKey } = await givenWorker();
-    const worker = runScript('src/worker/main.ts', ['--url', 'http://127.0.0.1:9/graphql'], { TASKGATE_WORKER_KEY: workerKey });
+    const worker = runScript('worker/main', ['--url', 'http://127.0.0.1:9/graphql'], { TASKGATE_WORKER_KEY: workerKey });
     processes.push(worker);
     await worker.waitFor(/claim: .*retrying in \d+ ms[\s\S]*claim: .*retrying in \d+ ms/);
     expect(await worker.stop()).toBe(0);

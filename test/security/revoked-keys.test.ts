@@ -55,7 +55,7 @@ describe('a revoked key is refused from the next request on', () => {
     const using = (async () => {
       while (!revocation.printed) await gateway.gql(account.query, {}, world.apiKey);
     })();
-    const cli = runScript('src/cli/admin.ts', ['key:revoke', '--key', world.apiKey], { DATABASE_URL: gateway.databaseUrl });
+    const cli = runScript('cli/admin', ['key:revoke', '--key', world.apiKey], { DATABASE_URL: gateway.databaseUrl });
     const exited = once(cli.child, 'exit');
     await cli.waitFor(/"revoked":true/);
     revocation.printed = true;

@@ -35,7 +35,14 @@ builder.subscriptionFields((t) => ({
       subscribing(() => {
         const ref = taskRefFromArgs(args.taskId, args.outTaskId, 'taskId');
         const client = clientOf(ctx);
-        return taskUpdateStream(ctx.events, client.accountId, client.apiKeyId, ref, ctx.backedUp);
+        return taskUpdateStream({
+          hub: ctx.events,
+          accountId: client.accountId,
+          keyId: client.apiKeyId,
+          ref,
+          transport: ctx.transport,
+          backedUp: ctx.backedUp,
+        });
       }),
     resolve: (update) => {
       if (update instanceof StreamClosed) throw streamClosedError(update);
@@ -65,6 +72,7 @@ builder.subscriptionFields((t) => ({
           keyId: apiKeyId,
           after,
           accepts: (event) => (!taskIds || taskIds.includes(event.taskId)) && (!types || types.includes(event.type)),
+          transport: ctx.transport,
           backedUp: ctx.backedUp,
         });
       }),

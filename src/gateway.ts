@@ -1,0 +1,237 @@
+import { createServer, type Server } from 'node:http';
+import type { Logger } from 'pino';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { connectDatabase, disconnectDatabase, pool } from './db/client.ts';
+import { unappliedMigrations } from './db/migration-status.ts';
+import { readMigrations } from './db/migrations.ts';
+import { openDatabase, type OpenDatabase } from './db/open-database.ts';
+import { type DemoWorker, showDemoCredentials, startDemoWorker } from './demo/demo.ts';
+import type { EventHub } from './events/event-hub.ts';
+import { newestEventAt } from './events/event-log.ts';
+import { type LiveEvents, startLiveEvents } from './events/live-events.ts';
+import { serveHealth, serveReady, type ReadinessCheck } from './http/health.ts';
+import { serveMetrics } from './http/metrics-endpoint.ts';
+import { createHttpServer, type Endpoint, listen, serveEndpoint } from './http/server.ts';
+import { attachWebSocket } from './http/websocket.ts';
+import { startEventRetention } from './jobs/event-retention.ts';
+import { startLeaseExpiry } from './jobs/lease-expiry.ts';
+import { GatewayMetrics } from './observability/metrics.ts';
+import { outageLog } from './observability/outage-log.ts';
+import { createRateLimiter } from './services/rate-limiter.ts';
+
+export interface Gateway {
+  /** http://HOST:PORT/graphql */
+  readonly url: string;
+  readonly port: number;
+  /** Where /metrics is served when it has a port of its own. */
+  readonly metricsPort: number | undefined;
+  readonly databaseUrl: string;
+  /** This instance's event hub. */
+  readonly events: EventHub;
+  /**
+   * Drains and stops: new connections are refused, streams end with
+   * SHUTTING_DOWN and a cursor to resume from, requests in flight finish
+   * (their connections are closed after the grace period), then the
+   * background jobs, the pool and the embedded PostgreSQL stop.
+   */
+  stop(): Promise<void>;
+}
+
+/** Lets the streams send their closing reason before their sockets close. */
+const STREAM_FLUSH_MS = 200;
+/** server.close() drops only the connections idle at the time; one whose last request ends later is swept then. */
+const IDLE_SWEEP_MS = 50;
+
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      server.closeAllConnections();
+    }, graceMs).unref();
+    const idleSweep = setInterval(() => {
+      server.closeIdleConnections();
+    }, IDLE_SWEEP_MS);
+    server.close(() => {
+      clearInterval(idleSweep);
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** Runs `steps` in order, each even if one before it failed; fails with the first failure. */
+async function inOrder(steps: (() => Promise<void> | void)[]): Promise<void> {
+  let failure: Error | undefined;
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      failure ??= error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  if (failure) throw failure;
+}
+
+function urlOf(host: string | undefined, port: number): string {
+  const shown = host === undefined || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}/graphql`;
+}
+
+/**
+ * The one assembly of a gateway instance, used by the process entry, the
+ * tests and the benchmark: the database (embedded when no URL is given, and
+ * migrated), the pool, the background jobs, the event path, the GraphQL app
+ * on HTTP and WebSocket, and the endpoints operators use.
+ */
+export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
+  const undo: (() => Promise<void> | void)[] = [];
+  const unwind = (): Promise<void> => inOrder(undo.splice(0).reverse()).catch(() => undefined);
+  try {
+    const database: OpenDatabase = await openDatabase(config, (line) => {
+      logger.info(line);
+    });
+    undo.push(() => database.stop());
+    logger.info(
+      { embedded: database.embedded, applied: database.applied },
+      `database: ${database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}` +
+        (database.applied.length > 0 ? `; applied ${database.applied.join(', ')}` : ''),
+    );
+    connectDatabase(database.url, config.databasePoolSize);
+    undo.push(disconnectDatabase);
+    const migrations = (await readMigrations()).map((migration) => migration.name);
+    const demo = (config.demo ?? database.embedded) ? await showDemoCredentials(config.dataDir, logger) : undefined;
+
+    const live: LiveEvents = startLiveEvents({
+      databaseUrl: database.url,
+      listenerBuffer: config.listenerBuffer,
+      pollMs: config.eventPollMs,
+      log: (line) => {
+        logger.warn(line);
+      },
+    });
+    undo.push(() => live.stop());
+    const metrics = new GatewayMetrics({
+      pool: () => ({ total: pool().totalCount, idle: pool().idleCount, waiting: pool().waitingCount }),
+      listeners: () => live.hub.listenersByTransport(),
+      eventLagSeconds: async () => {
+        const delivered = live.hub.lastDeliveredAt;
+        if (live.hub.listenerCount === 0 || !delivered) return 0;
+        const newest = await newestEventAt().catch(() => undefined);
+        return newest ? Math.max(0, (newest.getTime() - delivered.getTime()) / 1000) : Number.NaN;
+      },
+    });
+    const sweepLog = outageLog(logger, 'lease expiry sweep');
+    const leaseExpiry = startLeaseExpiry(config.leaseSweepMs, {
+      swept: (sweep) => {
+        sweepLog.succeeded();
+        metrics.leaseSweeps.inc({ outcome: 'ok' });
+        if (sweep.requeued > 0) metrics.leasesExpired.inc({ outcome: 'requeued' }, sweep.requeued);
+        if (sweep.failed > 0) metrics.leasesExpired.inc({ outcome: 'failed' }, sweep.failed);
+      },
+      failed: (error) => {
+        sweepLog.failed(error);
+        metrics.leaseSweeps.inc({ outcome: 'failed' });
+      },
+    });
+    undo.push(() => leaseExpiry.stop());
+    const retentionLog = outageLog(logger, 'event retention');
+    const retention = startEventRetention(config.eventRetentionDays, {
+      pruned: () => {
+        retentionLog.succeeded();
+      },
+      failed: (error) => {
+        retentionLog.failed(error);
+      },
+    });
+    undo.push(() => retention.stop());
+
+    const embedded = database.embedded;
+    const app = createApp({
+      events: live.hub,
+      logger,
+      metrics,
+      rateLimiter: config.rateLimit.perSecond > 0 ? createRateLimiter(config.rateLimit) : undefined,
+      graphiql: config.graphiql ?? embedded,
+      introspection: config.introspection ?? embedded,
+      corsOrigins: config.corsOrigins,
+    });
+
+    let stopping = false;
+    const readiness: Record<string, ReadinessCheck> = {
+      shutdown: () => Promise.resolve(stopping ? 'shutting down' : undefined),
+      database: async () => {
+        await pool().query('SELECT 1');
+        return undefined;
+      },
+      migrations: async () => {
+        const missing = await unappliedMigrations(migrations);
+        return missing.length > 0 ? `not applied: ${missing.join(', ')}` : undefined;
+      },
+      listen: () => Promise.resolve(live.listening() ? undefined : 'the LISTEN connection for other instances\' commits is down'),
+    };
+    const metricsEndpoint: Endpoint = (res) => serveMetrics(res, metrics.registry);
+    const endpoints: Record<string, Endpoint> = {
+      '/health': serveHealth,
+      '/ready': (res) => serveReady(res, readiness),
+      ...(config.metrics.enabled && config.metrics.port === undefined ? { '/metrics': metricsEndpoint } : {}),
+    };
+    const server = createHttpServer(app, endpoints);
+    const websocket = attachWebSocket(server, app, logger);
+    const host = config.host ?? (embedded ? '127.0.0.1' : undefined);
+    const port = await listen(server, config.port, host);
+    undo.push(() => closeServer(server, 0));
+    let metricsServer: Server | undefined;
+    let metricsPort: number | undefined;
+    if (config.metrics.enabled && config.metrics.port !== undefined) {
+      const own = { '/metrics': metricsEndpoint };
+      metricsServer = createServer((req, res) => {
+        if (!serveEndpoint(own, req, res)) {
+          res.writeHead(404);
+          res.end();
+        }
+      });
+      metricsPort = await listen(metricsServer, config.metrics.port, host);
+      const listening = metricsServer;
+      undo.push(() => closeServer(listening, 0));
+    }
+    const url = urlOf(host, port);
+    logger.info({ url, metricsPort }, `taskgate listening on ${url}`);
+    let demoWorker: DemoWorker | undefined;
+    if ((config.demoWorker ?? embedded) && demo) demoWorker = startDemoWorker(`http://127.0.0.1:${port}/graphql`, demo.workerKey, logger);
+
+    let stopped: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      metricsPort,
+      databaseUrl: database.url,
+      events: live.hub,
+      stop: () => {
+        stopped ??= (async () => {
+          stopping = true;
+          undo.length = 0;
+          await inOrder([
+            () => demoWorker?.stop(),
+            async () => {
+              live.hub.shutDown();
+              await new Promise((resolve) => setTimeout(resolve, STREAM_FLUSH_MS));
+            },
+            () => websocket.close(),
+            () => closeServer(server, config.shutdownGraceMs),
+            () => (metricsServer ? closeServer(metricsServer, 0) : undefined),
+            () => leaseExpiry.stop(),
+            () => live.stop(),
+            () => retention.stop(),
+            disconnectDatabase,
+            () => database.stop(),
+          ]);
+        })();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}
