@@ -49,6 +49,8 @@ export interface AppDeps {
   introspection: boolean;
   /** Origins a browser may call from; none sends no CORS headers. */
   corsOrigins: readonly string[];
+  /** More of the server's plugins, such as tracing's. */
+  plugins?: Plugin[];
 }
 
 function keyIdOf(caller: Caller): string | undefined {
@@ -90,6 +92,7 @@ export function createApp(deps: AppDeps): App {
     useOperationLog(deps.logger, deps.metrics),
   ];
   if (!deps.introspection) plugins.push(useDisableIntrospection());
+  plugins.push(...(deps.plugins ?? []));
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -82,9 +83,10 @@ function urlOf(host: string | undefined, port: number): string {
  * The one assembly of a gateway instance, used by the process entry, the
  * tests and the benchmark: the database (embedded when no URL is given, and
  * migrated), the pool, the background jobs, the event path, the GraphQL app
- * on HTTP and WebSocket, and the endpoints operators use.
+ * on HTTP and WebSocket, and the endpoints operators use. `plugins` join the
+ * GraphQL server's own (tracing, when on).
  */
-export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
+export async function startGateway(config: Config, logger: Logger, plugins: Plugin[] = []): Promise<Gateway> {
   const undo: (() => Promise<void> | void)[] = [];
   const unwind = (): Promise<void> => inOrder(undo.splice(0).reverse()).catch(() => undefined);
   try {
@@ -106,9 +108,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       databaseUrl: database.url,
       listenerBuffer: config.listenerBuffer,
       pollMs: config.eventPollMs,
-      log: (line) => {
-        logger.warn(line);
-      },
+      logger,
     });
     undo.push(() => live.stop());
     const metrics = new GatewayMetrics({
@@ -155,6 +155,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       graphiql: config.graphiql ?? embedded,
       introspection: config.introspection ?? embedded,
       corsOrigins: config.corsOrigins,
+      plugins,
     });
 
     let stopping = false;

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const tracing = config.tracing && (await import('./observability/tracing.ts')).startTracing(config.tracing, logger);
   const { startGateway } = await import('./gateway.ts');
   // Listening for signals from the first moment: one arriving while the gateway starts stops it once started.
-  const starting = startGateway(config, logger);
+  const starting = startGateway(config, logger, tracing ? [tracing.plugin] : []);
   let stoppingSince: number | undefined;
   const stop = (signal: NodeJS.Signals): void => {
     // A terminal's Ctrl-C reaches both npm and this process, and npm forwards it again: one stop for both.

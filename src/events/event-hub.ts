@@ -44,7 +44,8 @@ export class EventHub {
   private readPending = false;
 
   constructor(
-    private readonly onError: (error: unknown) => void,
+    /** How reads of the log went, for the logs: failures are told once per outage. */
+    private readonly reads: { failed(error: unknown): void; succeeded(): void },
     /** How many undelivered events a listener may hold before it is cut off. */
     readonly listenerBuffer: number,
   ) {}
@@ -56,6 +57,7 @@ export class EventHub {
     this.enqueue(async () => {
       this.readPending = false;
       await this.drain();
+      this.reads.succeeded();
     });
   }
 
@@ -128,7 +130,9 @@ export class EventHub {
   }
 
   private enqueue(work: () => Promise<void>): void {
-    this.queue = this.queue.then(work).catch(this.onError);
+    this.queue = this.queue.then(work).catch((error: unknown) => {
+      this.reads.failed(error);
+    });
   }
 
   private async drain(): Promise<void> {

@@ -3,6 +3,8 @@ import { EventHub } from './event-hub.ts';
 import { startWakeups } from './wakeups.ts';
 import { endRevokedStreams } from './revoked-streams.ts';
 import { forgetCallers, KEY_REVOCATION_CHANNEL } from '../services/caller-cache.ts';
+import type { Logger } from '../observability/logger.ts';
+import { outageLog } from '../observability/outage-log.ts';
 
 export interface LiveEvents {
   hub: EventHub;
@@ -18,16 +20,15 @@ export interface LiveEvents {
  */
 export interface LiveEventOptions {
   databaseUrl: string;
-  log: (line: string) => void;
+  logger: Logger;
   listenerBuffer: number;
   pollMs: number;
 }
 
 export function startLiveEvents(options: LiveEventOptions): LiveEvents {
-  const { databaseUrl, log } = options;
-  const hub = new EventHub((error) => {
-    log(`event hub: ${error instanceof Error ? error.message : String(error)}`);
-  }, options.listenerBuffer);
+  const { databaseUrl, logger } = options;
+  const reads = outageLog(logger, 'event log reader');
+  const hub = new EventHub(reads, options.listenerBuffer);
   const wakeups = startWakeups({
     url: databaseUrl,
     onWake: () => {
@@ -38,11 +39,11 @@ export function startLiveEvents(options: LiveEventOptions): LiveEvents {
       [KEY_REVOCATION_CHANNEL]: () => {
         forgetCallers();
         endRevokedStreams(hub).catch((error: unknown) => {
-          log(`ending revoked streams: ${error instanceof Error ? error.message : String(error)}`);
+          logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'ending revoked streams failed');
         });
       },
     },
-    log,
+    connection: outageLog(logger, 'LISTEN connection'),
   });
   const stopCommits = onCommit(() => {
     hub.wake();

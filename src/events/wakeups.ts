@@ -21,7 +21,8 @@ export interface WakeupOptions {
   channels?: Record<string, () => void>;
   /** At most one NOTIFY per this many milliseconds from this instance. */
   coalesceMs?: number;
-  log?: (line: string) => void;
+  /** How connecting went, for the logs: failures are told once per outage. */
+  connection: { failed(error: unknown): void; succeeded(): void };
 }
 
 /**
@@ -33,7 +34,6 @@ export interface WakeupOptions {
  */
 export function startWakeups(options: WakeupOptions): Wakeups {
   const coalesceMs = options.coalesceMs ?? 5;
-  const log = options.log ?? (() => undefined);
   let client: pg.Client | undefined;
   let stopped = false;
   let retryMs = 250;
@@ -63,7 +63,7 @@ export function startWakeups(options: WakeupOptions): Wakeups {
       await next.query(`LISTEN ${CHANNEL}`);
       for (const channel of Object.keys(channels)) await next.query(`LISTEN ${channel}`);
     } catch (error) {
-      log(`event wake-ups: ${error instanceof Error ? error.message : String(error)}; retrying in ${retryMs} ms`);
+      options.connection.failed(error);
       await next.end().catch(() => undefined);
       scheduleReconnect();
       return;
@@ -78,6 +78,7 @@ export function startWakeups(options: WakeupOptions): Wakeups {
     });
     client = next;
     retryMs = 250;
+    options.connection.succeeded();
     // Whatever was committed while disconnected is read now.
     options.onWake();
     for (const onNotification of Object.values(channels)) onNotification();

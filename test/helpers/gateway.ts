@@ -34,7 +34,7 @@ export function testConfig(databaseUrl: string, options: GatewayOptions = {}): C
     ...config,
     databaseUrl,
     port: 0,
-    host: '127.0.0.1',
+    host: config.host ?? '127.0.0.1',
     demo: false,
     demoWorker: false,
     // As on the embedded demo, unless a test says otherwise.

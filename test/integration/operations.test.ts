@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Gateway, startGateway } from '../../src/gateway.ts';
 import { silentLogger } from '../../src/observability/logger.ts';
@@ -134,7 +135,45 @@ describe('metrics', () => {
   });
 });
 
+/** Whether a TCP connection to `host:port` is accepted. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      resolve(false);
+    });
+  });
+}
+
 describe('configuration switches', () => {
+  it('listens on every interface by default with DATABASE_URL, and only on HOST when it is set', async () => {
+    const database = await createTestDatabase();
+    cleanUp.push(() => database.drop());
+    const everywhere = await startGateway({ ...testConfig(database.url), host: undefined }, silentLogger());
+    cleanUp.push(() => everywhere.stop());
+    expect(await accepts('127.0.0.1', everywhere.port)).toBe(true);
+    // Another address than 127.0.0.1 to reach it by: IPv6's loopback, where the machine has IPv6.
+    const ipv6 = await new Promise<boolean>((resolve) => {
+      const probe = net.createServer().once('error', () => {
+        resolve(false);
+      });
+      probe.listen(0, '::1', () => probe.close(() => {
+        resolve(true);
+      }));
+    });
+    if (ipv6) expect(await accepts('::1', everywhere.port)).toBe(true);
+    await everywhere.stop();
+
+    const loopback = await startGateway(testConfig(database.url, { env: { HOST: '127.0.0.1' } }), silentLogger());
+    cleanUp.push(() => loopback.stop());
+    expect(await accepts('127.0.0.1', loopback.port)).toBe(true);
+    if (ipv6) expect(await accepts('::1', loopback.port)).toBe(false);
+  });
+
   const INTROSPECT = '{ __schema { queryType { name } } }';
 
   it('introspection and GraphiQL are off with their switches at 0, on at 1', async () => {

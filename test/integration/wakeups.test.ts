@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { waitUntil } from '../helpers/wait.ts';
 
 let database: TestDatabase;
+const QUIET = { failed: () => undefined, succeeded: () => undefined };
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -19,7 +20,7 @@ describe('event wake-ups', () => {
     let wakes = 0;
     const wakeups: Wakeups = startWakeups({ url: database.url, onWake: () => {
         wakes += 1;
-      }, coalesceMs: 50 });
+      }, coalesceMs: 50, connection: QUIET });
     try {
       await waitUntil(() => wakes >= 1);
       const before = wakes;
@@ -36,7 +37,7 @@ describe('event wake-ups', () => {
     let wakes = 0;
     const wakeups = startWakeups({ url: database.url, onWake: () => {
         wakes += 1;
-      } });
+      }, connection: QUIET });
     try {
       await waitUntil(() => wakes >= 1);
       await queryOnce(

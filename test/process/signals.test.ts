@@ -20,6 +20,8 @@ async function npmStart(): Promise<{ npm: RunningProcess; gatewayPid: number; po
   started.push({ process: npm, dataDir });
   await npm.waitFor(/demo worker: running/, 60_000);
   const listening = logLines(npm.output()).find((line) => typeof line.url === 'string');
+  // The embedded demo prints its keys, so by default it listens on loopback only.
+  expect(String(listening?.url)).toMatch(/^http:\/\/127\.0\.0\.1:/);
   const postmaster = await readFile(path.join(dataDir, 'postgres', 'cluster', 'postmaster.pid'), 'utf8');
   return { npm, gatewayPid: Number(listening?.pid), postgresPid: Number(postmaster.split('\n')[0]) };
 }
