@@ -41,10 +41,22 @@ async function main(): Promise<number> {
   }
 }
 
+/**
+ * One line an operator can act on, never a stack or the library's own
+ * multi-line report (Prisma's names source files and prints code frames).
+ */
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? ` (${error.code})` : '';
+  // Prisma's report ends with what went wrong; its first lines say where in the code.
+  return `taskgate admin: ${(/prisma/i.test(text) ? lines.at(-1) : lines[0]) ?? 'failed'}${code}`;
+}
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(oneLine(error));
     process.exit(error instanceof TypeError && 'code' in error ? 2 : 1);
   },
 );

@@ -46,6 +46,12 @@ export async function grantCredits(accountId: string, amount: number): Promise<n
 /** Another API key for the account, e.g. to rotate keys. */
 export async function createApiKey(accountId: string): Promise<string> {
   const apiKey = generateKey(API_KEY_PREFIX);
-  await db().apiKey.create({ data: { accountId, hash: hashKey(apiKey) } });
+  const { count } = await db().$transaction(async (tx) => {
+    const account = await tx.account.findUnique({ where: { id: accountId }, select: { id: true } });
+    if (!account) return { count: 0 };
+    await tx.apiKey.create({ data: { accountId, hash: hashKey(apiKey) } });
+    return { count: 1 };
+  });
+  if (count === 0) throw new InvalidParamError('account', `No account ${accountId}.`);
   return apiKey;
 }

@@ -71,11 +71,13 @@ describe('admin CLI', () => {
       ['credits:grant', '--account', 'not-an-id', '--amount', '5'],
       ['credits:grant', '--account', '0190a0a0-0000-7000-8000-000000000000', '--amount', '5'],
       ['credits:grant', '--account', '0190a0a0-0000-7000-8000-000000000000', '--amount', '0'],
+      ['apikey:create', '--account', '0190a0a0-0000-7000-8000-000000000000'],
     ]) {
       const result = await admin(...args);
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
-      expect(result.stderr).not.toBe('');
+      expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
+      expect(result.stderr).not.toMatch(/prisma|invocation|\.ts:\d|\bat /i);
     }
   });
 
