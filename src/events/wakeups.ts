@@ -79,13 +79,17 @@ export function startWakeups(options: WakeupOptions): Wakeups {
     client = next;
     retryMs = 250;
     options.connection.succeeded();
-    // Whatever was committed while disconnected is read now.
+    // Whatever was committed while disconnected is read now, here and, told now, on the other
+    // instances: this one's hints of that time could not be sent.
     options.onWake();
     for (const onNotification of Object.values(channels)) onNotification();
+    pending = true;
+    send();
   };
 
   const send = (): void => {
-    if (sending || !pending) return;
+    // Without a connection the hint waits for the next one, rather than being lost.
+    if (sending || !pending || !client) return;
     sending = true;
     pending = false;
     const done = (): void => {
@@ -94,11 +98,10 @@ export function startWakeups(options: WakeupOptions): Wakeups {
         send();
       }, coalesceMs).unref();
     };
-    if (!client) {
+    client.query(`NOTIFY ${CHANNEL}`).then(done, () => {
+      pending = true;
       done();
-      return;
-    }
-    client.query(`NOTIFY ${CHANNEL}`).then(done, done);
+    });
   };
 
   const started = connect();

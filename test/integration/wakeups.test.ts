@@ -7,6 +7,13 @@ import { waitUntil } from '../helpers/wait.ts';
 let database: TestDatabase;
 const QUIET = { failed: () => undefined, succeeded: () => undefined };
 
+/** The URL with an application name its sessions carry, so the test can find and kill them. */
+function named(url: string, applicationName: string): string {
+  const named = new URL(url);
+  named.searchParams.set('application_name', applicationName);
+  return named.toString();
+}
+
 beforeAll(async () => {
   database = await createTestDatabase();
 });
@@ -35,15 +42,12 @@ describe('event wake-ups', () => {
 
   it('come back by themselves after the LISTEN connection is killed', async () => {
     let wakes = 0;
-    const wakeups = startWakeups({ url: database.url, onWake: () => {
+    const wakeups = startWakeups({ url: named(database.url, 'taskgate-wakeups-killed'), onWake: () => {
         wakes += 1;
       }, connection: QUIET });
     try {
       await waitUntil(() => wakes >= 1);
-      await queryOnce(
-        database.url,
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN ${CHANNEL}' AND datname = current_database()`,
-      );
+      await queryOnce(database.url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'taskgate-wakeups-killed'`);
       const afterKill = wakes;
       await waitUntil(() => wakes > afterKill);
       const reconnected = wakes;
@@ -51,6 +55,31 @@ describe('event wake-ups', () => {
       await waitUntil(() => wakes > reconnected);
     } finally {
       await wakeups.stop();
+    }
+  });
+
+  it('tell the other instances, once reconnected, of commits made while the connection was down', async () => {
+    let heard = 0;
+    const listener = startWakeups({ url: database.url, onWake: () => {
+        heard += 1;
+      }, connection: QUIET });
+    const sender = startWakeups({ url: named(database.url, 'taskgate-wakeup-sender'), onWake: () => undefined, connection: QUIET });
+    try {
+      await waitUntil(() => listener.connected() && sender.connected());
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await queryOnce(
+        database.url,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'taskgate-wakeup-sender'`,
+      );
+      await waitUntil(() => !sender.connected());
+      const before = heard;
+      // A commit on the sender's instance while its connection is down: its hint must not be lost.
+      sender.notify();
+      await waitUntil(() => sender.connected(), 5_000);
+      await waitUntil(() => heard > before, 2_000);
+    } finally {
+      await sender.stop();
+      await listener.stop();
     }
   });
 });
