@@ -13,8 +13,9 @@ import { requestIdFor, requestIdOf, useRequestId } from './observability/request
 import { schema } from './schema/index.ts';
 import type { EventHub } from './events/event-hub.ts';
 import type { Context } from './schema/context.ts';
-import { authenticate, bearerToken, type Caller } from './services/authenticate.ts';
-import type { RateLimiter } from './services/rate-limiter.ts';
+import { authenticate, bearerToken } from './auth/authenticate.ts';
+import { keyIdOf } from './auth/caller.ts';
+import type { RateLimiter } from './auth/rate-limiter.ts';
 
 export type App = YogaServerInstance<Record<string, unknown>, Context>;
 
@@ -51,12 +52,6 @@ export interface AppDeps {
   corsOrigins: readonly string[];
   /** More of the server's plugins, such as tracing's. */
   plugins?: Plugin[];
-}
-
-function keyIdOf(caller: Caller): string | undefined {
-  if (caller.kind === 'client') return caller.apiKeyId;
-  if (caller.kind === 'worker') return caller.workerKeyId;
-  return undefined;
 }
 
 /** What each transport hands the context factory: an HTTP request, or a WebSocket's connection. */
@@ -117,7 +112,7 @@ export function createApp(deps: AppDeps): App {
     context: async (initial: TransportContext): Promise<Context> => {
       const caller = await authenticate(keyOf(initial));
       const keyId = keyIdOf(caller);
-      const rateLimited = keyId === undefined ? undefined : deps.rateLimiter?.check(keyId);
+      const rateLimited = keyId === undefined ? undefined : await deps.rateLimiter?.consume(keyId);
       if (rateLimited) deps.metrics.rateLimited.inc({ kind: caller.kind });
       return {
         requestId: initial.requestId ?? (initial.request ? requestIdOf(initial.request) : requestIdFor(undefined)),

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { connectDatabase, disconnectDatabase, pool } from './db/client.ts';
-import { unappliedMigrations } from './db/migration-status.ts';
+import { unappliedMigrations } from './db/sql/migrations.ts';
 import { readMigrations } from './db/migrations.ts';
 import { openDatabase, type OpenDatabase } from './db/open-database.ts';
 import { type DemoWorker, showDemoCredentials, startDemoWorker } from './demo/demo.ts';
@@ -19,7 +19,8 @@ import { startEventRetention } from './jobs/event-retention.ts';
 import { startLeaseExpiry } from './jobs/lease-expiry.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
 import { outageLog } from './observability/outage-log.ts';
-import { createRateLimiter } from './services/rate-limiter.ts';
+import { createRateLimiter, memoryCounter } from './auth/rate-limiter.ts';
+import { heardOfRevocation, KEY_REVOCATION_CHANNEL } from './auth/revocation.ts';
 
 export interface Gateway {
   /** http://HOST:PORT/graphql */
@@ -109,6 +110,8 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
       listenerBuffer: config.listenerBuffer,
       pollMs: config.eventPollMs,
       logger,
+      // Keys remembered here are forgotten, and streams opened with a now revoked key end.
+      channels: { [KEY_REVOCATION_CHANNEL]: heardOfRevocation },
     });
     undo.push(() => live.stop());
     const metrics = new GatewayMetrics({
@@ -151,7 +154,7 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
       events: live.hub,
       logger,
       metrics,
-      rateLimiter: config.rateLimit.perSecond > 0 ? createRateLimiter(config.rateLimit) : undefined,
+      rateLimiter: config.rateLimit.perSecond > 0 ? createRateLimiter(memoryCounter(config.rateLimit)) : undefined,
       graphiql: config.graphiql ?? embedded,
       introspection: config.introspection ?? embedded,
       corsOrigins: config.corsOrigins,

@@ -1,10 +1,12 @@
 import type { PgbenchScript, Step } from './render-script.ts';
+import { CLAIM, SUBMISSION } from '../../src/domain/task-machine.ts';
 import {
   ACCOUNT_TASK_SNAPSHOT,
   CLAIM_TASK,
   COMMIT_TRANSITION,
   LIVE_API_KEY,
   LIVE_WORKER_KEY,
+  paramsOf,
   SUBMIT_TASK,
   TASK_BY_ID,
 } from './statements.ts';
@@ -47,8 +49,10 @@ function keyVariables(prefix: string, keys: NumberedKeys): Record<string, string
   return { [`${prefix}_base`]: String(keys.base), [`${prefix}_count`]: String(keys.count) };
 }
 
-const authenticateClient: Step = { sql: LIVE_API_KEY, params: [API_KEY], gset: 'key_' };
-const authenticateWorker: Step = { sql: LIVE_WORKER_KEY, params: [WORKER_KEY], gset: 'worker_' };
+const authenticateClient: Step = { sql: LIVE_API_KEY, params: paramsOf(LIVE_API_KEY, { hash: API_KEY }), gset: 'key_' };
+const authenticateWorker: Step = { sql: LIVE_WORKER_KEY, params: paramsOf(LIVE_WORKER_KEY, { hash: WORKER_KEY }), gset: 'worker_' };
+
+const quoted = (text: string): string => `'${text}'`;
 
 /** `submitTask` of `model` by the client's account (services/submit-task.ts). */
 export function submitScript(keys: NumberedKeys, model: string): PgbenchScript {
@@ -56,7 +60,19 @@ export function submitScript(keys: NumberedKeys, model: string): PgbenchScript {
     variables: keyVariables('api_key', keys),
     steps: [
       authenticateClient,
-      { sql: SUBMIT_TASK, params: [':key_accountId', `'${model}'`, 'NULL', "'CLOUD'", `'{"prompt": "bench"}'`] },
+      {
+        sql: SUBMIT_TASK,
+        params: paramsOf(SUBMIT_TASK, {
+          accountId: ':key_accountId',
+          model: quoted(model),
+          outTaskId: 'NULL',
+          runner: "'CLOUD'",
+          input: `'{"prompt": "bench"}'`,
+          state: quoted(SUBMISSION.state),
+          holdKind: quoted(SUBMISSION.holdKind),
+          event: quoted(SUBMISSION.event),
+        }),
+      },
     ],
   };
 }
@@ -68,6 +84,8 @@ function transition(change: {
   output?: string;
   creditsUsed?: string;
   leased?: boolean;
+  /** Claimed before, so its startedAt is set and kept (a NULL cannot pass from one pgbench step to another). */
+  started: boolean;
   leaseExpiresAt?: string;
   finished?: boolean;
   cancelled?: boolean;
@@ -75,23 +93,26 @@ function transition(change: {
   refund?: string;
 }): string[] {
   const now = ':snap_now';
-  return [
-    ':snap_id',
-    `'${change.state}'`,
-    change.progress,
-    change.output ?? 'NULL',
-    'NULL',
-    change.creditsUsed ?? 'NULL',
-    change.leased ? ':snap_leaseOwner' : 'NULL',
-    change.leased ? (change.leaseExpiresAt ?? 'NULL') : 'NULL',
-    change.leased ? ':snap_leaseSeconds' : 'NULL',
-    change.finished ? now : 'NULL',
-    change.cancelled ? now : 'NULL',
-    now,
-    `'${change.event}'`,
-    change.refund ?? '0',
-    ':snap_version',
-  ];
+  return paramsOf(COMMIT_TRANSITION, {
+    id: ':snap_id',
+    version: ':snap_version',
+    state: quoted(change.state),
+    progress: change.progress,
+    output: change.output ?? 'NULL',
+    error: 'NULL',
+    attempts: ':snap_attempts',
+    creditsUsed: change.creditsUsed ?? 'NULL',
+    leaseOwner: change.leased ? ':snap_leaseOwner' : 'NULL',
+    leaseExpiresAt: change.leased ? (change.leaseExpiresAt ?? 'NULL') : 'NULL',
+    leaseSeconds: change.leased ? ':snap_leaseSeconds' : 'NULL',
+    startedAt: change.started ? ':snap_startedAt' : 'NULL',
+    finishedAt: change.finished ? now : 'NULL',
+    cancelledAt: change.cancelled ? now : 'NULL',
+    updatedAt: now,
+    event: quoted(change.event),
+    amount: change.refund ?? '0',
+    ledgerKind: change.refund === undefined ? 'NULL' : "'REFUND'",
+  });
 }
 
 /** `cancelTask` of a pending task, refunded in full (services/cancel-task.ts). */
@@ -101,10 +122,18 @@ export function cancelScript(keys: NumberedKeys): PgbenchScript {
     steps: [
       { sql: NEXT_QUEUED_TASK, params: [], gset: 'queued_' },
       authenticateClient,
-      { sql: ACCOUNT_TASK_SNAPSHOT.id, params: [':queued_task_id', ':key_accountId'], gset: 'snap_' },
+      { sql: ACCOUNT_TASK_SNAPSHOT.id, params: paramsOf(ACCOUNT_TASK_SNAPSHOT.id, { id: ':queued_task_id', accountId: ':key_accountId' }), gset: 'snap_' },
       {
         sql: COMMIT_TRANSITION,
-        params: transition({ state: 'CANCELLED', progress: ':snap_progress', finished: true, cancelled: true, event: 'CANCELLED', refund: ':snap_price' }),
+        params: transition({
+          state: 'CANCELLED',
+          progress: ':snap_progress',
+          started: false,
+          finished: true,
+          cancelled: true,
+          event: 'CANCELLED',
+          refund: ':snap_price',
+        }),
       },
     ],
   };
@@ -112,7 +141,7 @@ export function cancelScript(keys: NumberedKeys): PgbenchScript {
 
 /** A worker's whole cycle on one task: claimTask, reportProgress, completeTask (services/claim-task.ts, leased-task.ts). */
 export function cycleScript(keys: NumberedKeys, model: string, leaseSeconds: number, leaseExpiresAt: Date): PgbenchScript {
-  const readClaimed: Step = { sql: TASK_BY_ID, params: [':claimed_id'], gset: 'snap_' };
+  const readClaimed: Step = { sql: TASK_BY_ID, params: paramsOf(TASK_BY_ID, { id: ':claimed_id' }), gset: 'snap_' };
   return {
     variables: {
       ...keyVariables('worker_key', keys),
@@ -121,12 +150,22 @@ export function cycleScript(keys: NumberedKeys, model: string, leaseSeconds: num
     },
     steps: [
       authenticateWorker,
-      { sql: CLAIM_TASK, params: [':worker_workerId', String(leaseSeconds), `'{${model}}'`], gset: 'claimed_' },
+      {
+        sql: CLAIM_TASK,
+        params: paramsOf(CLAIM_TASK, {
+          workerId: ':worker_workerId',
+          leaseSeconds: String(leaseSeconds),
+          models: `'{${model}}'`,
+          state: quoted(CLAIM.state),
+          event: quoted(CLAIM.event),
+        }),
+        gset: 'claimed_',
+      },
       authenticateWorker,
       readClaimed,
       {
         sql: COMMIT_TRANSITION,
-        params: transition({ state: 'RUNNING', progress: '0.5', leased: true, leaseExpiresAt: ':lease_expires_at', event: 'PROGRESS' }),
+        params: transition({ state: 'RUNNING', progress: '0.5', leased: true, started: true, leaseExpiresAt: ':lease_expires_at', event: 'PROGRESS' }),
       },
       authenticateWorker,
       readClaimed,
@@ -137,6 +176,7 @@ export function cycleScript(keys: NumberedKeys, model: string, leaseSeconds: num
           progress: '1',
           output: `'{"result": "bench"}'`,
           creditsUsed: ':snap_price',
+          started: true,
           finished: true,
           event: 'COMPLETED',
         }),

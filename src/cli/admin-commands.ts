@@ -1,6 +1,6 @@
 import { InvalidParamError } from '../domain/errors.ts';
 import { createAccount, createApiKey, grantCredits } from '../services/accounts.ts';
-import { revokeKey } from '../services/revoke-key.ts';
+import { revokeKey } from '../auth/revocation.ts';
 import { createWorker } from '../services/workers.ts';
 import { isUuid } from '../schema/global-id.ts';
 

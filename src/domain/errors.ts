@@ -1,32 +1,25 @@
-import type { Runner, TaskState } from './task.ts';
-
-export const ERROR_CODES = [
-  'INVALID_PARAM',
-  'INVALID_API_KEY',
-  'TASK_NOT_FOUND',
-  'CONFLICT',
-  'OPERATION_NOT_SUPPORTED',
-  'INSUFFICIENT_CREDITS',
-  'IDEMPOTENCY_CONFLICT',
-  'LEASE_LOST',
-  'RATE_LIMITED',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
+import type { Runner, TaskState } from '../generated/prisma/enums.ts';
 
 /**
- * An expected failure: a value with a stable code that clients branch on.
+ * An expected failure: a value with a stable code that clients branch on,
+ * its status and retryability from the one registry of codes.
  * Thrown through a transaction it also rolls the transaction back.
  */
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
-  abstract readonly status: number;
-  abstract readonly retryable: boolean;
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+
+  get retryable(): boolean {
+    return ERROR_CODES[this.code].retryable;
+  }
 }
 
 export class InvalidParamError extends DomainError {
   readonly code = 'INVALID_PARAM';
-  readonly status = 400;
-  readonly retryable = false;
   constructor(
     readonly param: string | null,
     message: string,
@@ -37,8 +30,6 @@ export class InvalidParamError extends DomainError {
 
 export class InvalidApiKeyError extends DomainError {
   readonly code = 'INVALID_API_KEY';
-  readonly status = 401;
-  readonly retryable = false;
   constructor(message = 'Missing, unknown or revoked key for this operation.') {
     super(message);
   }
@@ -46,8 +37,6 @@ export class InvalidApiKeyError extends DomainError {
 
 export class InsufficientCreditsError extends DomainError {
   readonly code = 'INSUFFICIENT_CREDITS';
-  readonly status = 402;
-  readonly retryable = false;
   constructor(
     readonly required: number,
     readonly available: number,
@@ -58,8 +47,6 @@ export class InsufficientCreditsError extends DomainError {
 
 export class TaskNotFoundError extends DomainError {
   readonly code = 'TASK_NOT_FOUND';
-  readonly status = 404;
-  readonly retryable = false;
   constructor() {
     super('No task matches.');
   }
@@ -67,8 +54,6 @@ export class TaskNotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   readonly code = 'CONFLICT';
-  readonly status = 409;
-  readonly retryable = true;
   constructor(
     readonly taskState: TaskState,
     readonly retryAfterSeconds: number,
@@ -80,8 +65,6 @@ export class ConflictError extends DomainError {
 
 export class IdempotencyConflictError extends DomainError {
   readonly code = 'IDEMPOTENCY_CONFLICT';
-  readonly status = 409;
-  readonly retryable = false;
   constructor(readonly taskId: string) {
     super('A task with this outTaskId exists with a different model, runner or input.');
   }
@@ -89,8 +72,6 @@ export class IdempotencyConflictError extends DomainError {
 
 export class LeaseLostError extends DomainError {
   readonly code = 'LEASE_LOST';
-  readonly status = 409;
-  readonly retryable = false;
   constructor(readonly taskState: TaskState) {
     super('This worker no longer holds the task: it was cancelled, finished or re-queued. Stop working on it.');
   }
@@ -98,8 +79,6 @@ export class LeaseLostError extends DomainError {
 
 export class OperationNotSupportedError extends DomainError {
   readonly code = 'OPERATION_NOT_SUPPORTED';
-  readonly status = 422;
-  readonly retryable = false;
   constructor(
     readonly runner: Runner,
     readonly cancelVia: string,
@@ -111,8 +90,6 @@ export class OperationNotSupportedError extends DomainError {
 
 export class RateLimitedError extends DomainError {
   readonly code = 'RATE_LIMITED';
-  readonly status = 429;
-  readonly retryable = true;
   constructor(readonly retryAfterSeconds: number) {
     super(`Too many requests; retry after ${retryAfterSeconds} seconds.`);
   }

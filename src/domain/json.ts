@@ -1,3 +1,6 @@
+/** A value JSON can hold, as PostgreSQL's jsonb stores it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key in string]?: JsonValue };
+
 /** JSON text with object keys sorted, so equal values give equal text whatever their key order. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>

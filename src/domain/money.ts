@@ -1,21 +1,29 @@
-import type { TaskState } from './task.ts';
+import type { TaskState } from '../generated/prisma/enums.ts';
+
+/** How a task's hold is settled when it ends: what goes back, and what it finally cost. */
+export interface Settlement {
+  refund: number;
+  /** The hold minus the refund; null when nothing is charged. */
+  creditsUsed: number | null;
+}
+
+function settled(price: number, refund: number): Settlement {
+  const used = price - refund;
+  return { refund, creditsUsed: used === 0 ? null : used };
+}
 
 /**
- * Credits returned when a task in `state` is cancelled: everything while
- * pending; while running, everything below the model's cutoff and nothing at
- * or above it.
+ * Every rule of what a task's end costs, in one place (SPEC §4): completed,
+ * the hold stands; failed, by its worker or out of attempts, a full refund;
+ * cancelled while pending, a full refund; cancelled while running, a full
+ * refund below the model's cutoff and none at or above it.
  */
-export function cancelRefund(state: TaskState, progress: number, refundCutoff: number, price: number): number {
-  if (state === 'PENDING') return price;
-  if (state === 'RUNNING') return progress < refundCutoff ? price : 0;
-  return 0;
-}
-
-/** What a finished task cost: the hold minus the refund, null when nothing. */
-export function creditsUsed(price: number, refund: number): number | null {
-  const used = price - refund;
-  return used === 0 ? null : used;
-}
+export const settle = {
+  completed: (price: number): Settlement => settled(price, 0),
+  failed: (price: number): Settlement => settled(price, price),
+  cancelled: (state: TaskState, progress: number, refundCutoff: number, price: number): Settlement =>
+    settled(price, state === 'PENDING' || (state === 'RUNNING' && progress < refundCutoff) ? price : 0),
+};
 
 /** creditsUsed as the ledger tells it: minus the sum of the task's entries. */
 export function creditsUsedFromLedger(amounts: readonly number[]): number | null {

@@ -24,3 +24,19 @@ export function validateOutTaskId(outTaskId: string, param = 'outTaskId'): strin
   }
   return outTaskId;
 }
+
+export const MAX_LEASE_SECONDS = 3_600;
+
+export function validateLeaseSeconds(seconds: number): number {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_LEASE_SECONDS) {
+    throw new InvalidParamError('leaseSeconds', `leaseSeconds must be a whole number from 1 to ${MAX_LEASE_SECONDS}.`);
+  }
+  return seconds;
+}
+
+export const MAX_ERROR_LENGTH = 10_000;
+
+export function validateErrorText(error: string): string {
+  if (error.length > MAX_ERROR_LENGTH) throw new InvalidParamError('error', `error must be at most ${MAX_ERROR_LENGTH} characters.`);
+  return error;
+}

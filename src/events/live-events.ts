@@ -1,8 +1,6 @@
-import { onCommit } from './commit-signal.ts';
+import { onCommit } from '../db/commits.ts';
 import { EventHub } from './event-hub.ts';
 import { startWakeups } from './wakeups.ts';
-import { endRevokedStreams } from './revoked-streams.ts';
-import { forgetCallers, KEY_REVOCATION_CHANNEL } from '../services/caller-cache.ts';
 import type { Logger } from '../observability/logger.ts';
 import { outageLog } from '../observability/outage-log.ts';
 
@@ -23,6 +21,12 @@ export interface LiveEventOptions {
   logger: Logger;
   listenerBuffer: number;
   pollMs: number;
+  /**
+   * Other channels heard on the same LISTEN connection, each with what this
+   * instance does on a notification, and after each (re)connection, when one
+   * may have been missed.
+   */
+  channels: Record<string, (hub: EventHub) => Promise<void>>;
 }
 
 export function startLiveEvents(options: LiveEventOptions): LiveEvents {
@@ -34,15 +38,16 @@ export function startLiveEvents(options: LiveEventOptions): LiveEvents {
     onWake: () => {
       hub.wake();
     },
-    channels: {
-      // Keys remembered here are forgotten, and streams opened with a now revoked key end.
-      [KEY_REVOCATION_CHANNEL]: () => {
-        forgetCallers();
-        endRevokedStreams(hub).catch((error: unknown) => {
-          logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'ending revoked streams failed');
-        });
-      },
-    },
+    channels: Object.fromEntries(
+      Object.entries(options.channels).map(([channel, heard]) => [
+        channel,
+        () => {
+          heard(hub).catch((error: unknown) => {
+            logger.warn({ channel, reason: error instanceof Error ? error.message : String(error) }, 'a notification could not be handled');
+          });
+        },
+      ]),
+    ),
     connection: outageLog(logger, 'LISTEN connection'),
   });
   const stopCommits = onCommit(() => {

@@ -1,7 +1,7 @@
 import { TaskNotFoundError } from '../domain/errors.ts';
 import { isTerminal } from '../domain/task.ts';
 import type { Task } from '../generated/prisma/client.ts';
-import { findAccountTask, type TaskRef } from '../services/task-snapshot.ts';
+import { findAccountTask, type TaskRef } from '../db/sql/task-reads.ts';
 import type { EventHub, Transport } from './event-hub.ts';
 import { closingIterator, EventStream } from './event-stream.ts';
 import { taskAsOfEvent } from './task-as-of-event.ts';

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { App } from '../app.ts';
+import type { GraphQLHandler } from './graphql-handler.ts';
 import { declaresTooLarge, isUnsizedBody, MAX_BODY_BYTES, readLimited, rejectTooLarge } from './body-limit.ts';
 
 function headersOf(req: IncomingMessage): Headers {
@@ -13,7 +13,7 @@ function headersOf(req: IncomingMessage): Headers {
 }
 
 /** A chunked body is counted as it arrives, then handed over whole. */
-async function serveUnsized(app: App, req: IncomingMessage, res: ServerResponse, limit: number): Promise<void> {
+async function serveUnsized(app: GraphQLHandler, req: IncomingMessage, res: ServerResponse, limit: number): Promise<void> {
   const body = await readLimited(req, limit);
   if (!body) {
     rejectTooLarge(res, limit);
@@ -62,7 +62,7 @@ export function serveEndpoint(endpoints: Readonly<Record<string, Endpoint>>, req
 }
 
 /** An HTTP server for the app, not yet listening; bodies over `limit` get 413 before GraphQL sees them. */
-export function createHttpServer(app: App, endpoints: Readonly<Record<string, Endpoint>> = {}, limit = MAX_BODY_BYTES): Server {
+export function createHttpServer(app: GraphQLHandler, endpoints: Readonly<Record<string, Endpoint>> = {}, limit = MAX_BODY_BYTES): Server {
   return createServer((req, res) => {
     if (serveEndpoint(endpoints, req, res)) return;
     if (declaresTooLarge(req, limit)) {

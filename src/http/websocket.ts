@@ -1,12 +1,11 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type DocumentNode, type ExecutionArgs, GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import type { OperationResult } from 'graphql-ws';
+import { type DocumentNode, type ExecutionArgs, GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { type App, keyOf } from '../app.ts';
-import { authenticate } from '../services/authenticate.ts';
+import { authenticate, bearerToken } from '../auth/authenticate.ts';
+import type { Enveloped, GraphQLHandler } from './graphql-handler.ts';
 import { MAX_BODY_BYTES } from './body-limit.ts';
 import { beforeSend } from './send-coalescing.ts';
 
@@ -36,19 +35,6 @@ export interface WebSocketTransport {
   close(): Promise<void>;
 }
 
-interface Enveloped {
-  execute: (args: ExecutionArgs) => OperationResult;
-  subscribe: (args: ExecutionArgs) => OperationResult;
-}
-
-/** The parts of yoga's enveloped pipeline an operation over WebSocket runs through. */
-interface EnvelopedPipeline extends Enveloped {
-  schema: GraphQLSchema;
-  contextFactory: () => unknown;
-  parse: (source: string) => DocumentNode;
-  validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
-}
-
 /**
  * GraphQL over WebSocket (the graphql-transport-ws protocol) on the same
  * server and path as HTTP, through the same yoga plugins. The API key comes in
@@ -57,7 +43,7 @@ interface EnvelopedPipeline extends Enveloped {
  * now is told to try again later (1013). Sockets that do not answer a ping
  * within the keep-alive interval are dropped.
  */
-export function attachWebSocket(server: Server, app: App, logger: Logger): WebSocketTransport {
+export function attachWebSocket(server: Server, app: GraphQLHandler, logger: Logger): WebSocketTransport {
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: MAX_BODY_BYTES });
   const transports = new WeakMap<WebSocket, Duplex>();
   wss.on('connection', (socket, request) => {
@@ -68,7 +54,8 @@ export function attachWebSocket(server: Server, app: App, logger: Logger): WebSo
     {
       onConnect: async (ctx) => {
         try {
-          return (await authenticate(keyOf({ connectionParams: ctx.connectionParams }))).kind === 'client';
+          const header = ctx.connectionParams?.authorization;
+          return (await authenticate(bearerToken(typeof header === 'string' ? header : undefined))).kind === 'client';
         } catch {
           // The key could not be checked (the database is down): not a refusal, a retry later.
           ctx.extra.socket.close(TRY_AGAIN_LATER, 'Try again later');
@@ -79,7 +66,7 @@ export function attachWebSocket(server: Server, app: App, logger: Logger): WebSo
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
         const socket = ctx.extra.socket;
-        const pipeline: EnvelopedPipeline = app.getEnveloped({
+        const pipeline = app.getEnveloped({
           connectionParams: ctx.connectionParams,
           backedUp: () => socket.bufferedAmount > MAX_SEND_BUFFER,
           params,

@@ -10,6 +10,7 @@ import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import { OUTCOME_PLUGIN } from './outcome-plugin.ts';
 import { PAGE_ARGUMENTS_PLUGIN } from './page-arguments-plugin.ts';
+import { RATE_LIMIT_PLUGIN } from './rate-limit-plugin.ts';
 import { TEXT_ARGUMENTS_PLUGIN } from './text-arguments-plugin.ts';
 import type { Context } from './context.ts';
 import { complexityError, DEFAULT_PAGE, fieldComplexity, MAX_PAGE, QUERY_LIMITS } from './query-limits.ts';
@@ -26,8 +27,17 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // Earlier plugins wrap later ones: outcomes see what the errors plugin made of a failure, and the
-  // argument wrappers sit inside the errors plugin's, so the errors they make are caught there.
-  plugins: [ComplexityPlugin, OUTCOME_PLUGIN, ErrorsPlugin, TEXT_ARGUMENTS_PLUGIN, PAGE_ARGUMENTS_PLUGIN, PrismaPlugin, RelayPlugin],
+  // rate limit and argument wrappers sit inside the errors plugin's, so the errors they make are caught there.
+  plugins: [
+    ComplexityPlugin,
+    OUTCOME_PLUGIN,
+    ErrorsPlugin,
+    RATE_LIMIT_PLUGIN,
+    TEXT_ARGUMENTS_PLUGIN,
+    PAGE_ARGUMENTS_PLUGIN,
+    PrismaPlugin,
+    RelayPlugin,
+  ],
   defaultFieldNullability: false,
   complexity: { fieldComplexity, limit: QUERY_LIMITS, complexityError },
   // Every field that returns a result union can answer RateLimitedError.

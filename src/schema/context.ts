@@ -1,6 +1,6 @@
 import type { RateLimitedError } from '../domain/errors.ts';
 import type { EventHub, Transport } from '../events/event-hub.ts';
-import type { Caller } from '../services/authenticate.ts';
+import type { Caller } from '../auth/caller.ts';
 
 /** What every resolver may know of its request; read-only. */
 export interface Context {
@@ -12,6 +12,6 @@ export interface Context {
   transport: Transport;
   /** True while the transport cannot take more data (a WebSocket's full send buffer). */
   backedUp?: () => boolean;
-  /** Set when the caller's key is over its request rate: every keyed field answers it. */
+  /** Set when the caller's key is over its request rate: every root field answers it (schema/rate-limit-plugin.ts). */
   rateLimited?: RateLimitedError;
 }

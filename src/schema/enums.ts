@@ -1,27 +1,39 @@
-import { ERROR_CODES } from '../domain/errors.ts';
-import { PENDING_CANCEL_POLICIES, RUNNERS, TASK_EVENT_TYPES, TASK_STATES } from '../domain/task.ts';
+import { ERROR_CODES } from '../domain/error-codes.ts';
+import { LedgerEntryKind, PendingCancelPolicy, Runner, TaskEventType, TaskState } from '../generated/prisma/enums.ts';
 import { builder } from './builder.ts';
 
-export const TaskStateEnum = builder.enumType('TaskState', {
+// Each enum's values come from the one place that defines them: the Prisma schema's enums, as
+// generated, and the registry of error codes. The GraphQL enums only describe them.
+
+export const TaskStateEnum = builder.enumType(TaskState, {
+  name: 'TaskState',
   description: 'Where a task is in its life. COMPLETED, FAILED and CANCELLED are terminal: a task never leaves them.',
-  values: TASK_STATES,
 });
 
-export const RunnerEnum = builder.enumType('Runner', {
+export const RunnerEnum = builder.enumType(Runner, {
+  name: 'Runner',
   description: 'Where a task runs. Only CLOUD tasks can be cancelled through this API.',
-  values: RUNNERS,
 });
 
-export const PendingCancelPolicyEnum = builder.enumType('PendingCancelPolicy', {
+export const PendingCancelPolicyEnum = builder.enumType(PendingCancelPolicy, {
+  name: 'PendingCancelPolicy',
   description: 'What cancelling a PENDING task of a model does: FREE cancels it with a full refund; CONFLICT refuses until a worker claims it.',
-  values: PENDING_CANCEL_POLICIES,
 });
 
-export const TaskEventTypeEnum = builder.enumType('TaskEventType', { values: TASK_EVENT_TYPES });
+export const TaskEventTypeEnum = builder.enumType(TaskEventType, { name: 'TaskEventType' });
 
-export const LedgerEntryKindEnum = builder.enumType('LedgerEntryKind', {
-  description: 'GRANT adds credits to an account, HOLD takes a task\'s price on submit, REFUND gives it back.',
-  values: ['GRANT', 'HOLD', 'REFUND'] as const,
+export const LedgerEntryKindEnum = builder.enumType(LedgerEntryKind, {
+  name: 'LedgerEntryKind',
+  description: "GRANT adds credits to an account, HOLD takes a task's price on submit, REFUND gives it back.",
 });
 
-export const ErrorCodeEnum = builder.enumType('ErrorCode', { values: ERROR_CODES });
+export const ErrorCodeEnum = builder.enumType('ErrorCode', {
+  description:
+    'Every code a client can see: in the `code` of an error a field returns as data, and in `extensions.code` of an error in `errors` (streams, limits, transports), each with its status and whether to retry.',
+  values: Object.fromEntries(
+    Object.entries(ERROR_CODES).map(([code, spec]) => [
+      code,
+      { description: `${spec.description} (status ${spec.status}${spec.retryable ? ', retryable' : ''})` },
+    ]),
+  ) as Record<keyof typeof ERROR_CODES, { description: string }>,
+});

@@ -1,5 +1,5 @@
 import { brandWithType } from '@pothos/core';
-import { findAccountTask } from '../services/task-snapshot.ts';
+import { findAccountTask } from '../db/sql/task-reads.ts';
 import { builder } from './builder.ts';
 import { idOf } from './global-id.ts';
 import { TaskNode } from './task/task.type.ts';

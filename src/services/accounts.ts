@@ -1,11 +1,8 @@
+import { API_KEY_PREFIX, generateKey, hashKey } from '../auth/credentials.ts';
 import { InvalidParamError } from '../domain/errors.ts';
-import { db } from '../db/client.ts';
-import { API_KEY_PREFIX, generateKey, hashKey } from './credentials.ts';
-import { moveCredits } from './ledger.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
-
-/** A Prisma client bound to one open transaction. */
-type Tx = Prisma.TransactionClient;
+import { insertAccount, insertApiKey } from '../db/sql/accounts.ts';
+import { grantCredits as grant } from '../db/sql/ledger.ts';
+import { inTransaction, type Tx } from '../db/sql/transaction.ts';
 
 export interface NewAccount {
   accountId: string;
@@ -24,34 +21,25 @@ export async function openAccount(tx: Tx, name: string, credits: number): Promis
   if (name.trim() === '') throw new InvalidParamError('name', 'An account needs a name.');
   if (credits !== 0) positiveCredits(credits);
   const apiKey = generateKey(API_KEY_PREFIX);
-  const account = await tx.account.create({ data: { name, apiKeys: { create: { hash: hashKey(apiKey) } } } });
-  if (credits > 0) await moveCredits(tx, { accountId: account.id, taskId: null, kind: 'GRANT', amount: credits });
-  return { accountId: account.id, apiKey };
+  const accountId = await insertAccount(tx, { name, keyHash: hashKey(apiKey) });
+  if (credits > 0) await grant({ accountId, amount: credits }, tx);
+  return { accountId, apiKey };
 }
 
 export function createAccount(name: string, credits: number): Promise<NewAccount> {
-  return db().$transaction((tx) => openAccount(tx, name, credits));
+  return inTransaction((tx) => openAccount(tx, name, credits));
 }
 
 /** Adds credits with a GRANT entry; returns the balance after. */
 export async function grantCredits(accountId: string, amount: number): Promise<number> {
-  positiveCredits(amount);
-  const balance = await db().$transaction((tx) =>
-    moveCredits(tx, { accountId, taskId: null, kind: 'GRANT', amount }),
-  );
-  if (balance === null) throw new InvalidParamError('account', `No account ${accountId}.`);
+  const balance = await grant({ accountId, amount: positiveCredits(amount) });
+  if (balance === undefined) throw new InvalidParamError('account', `No account ${accountId}.`);
   return balance;
 }
 
 /** Another API key for the account, e.g. to rotate keys. */
 export async function createApiKey(accountId: string): Promise<string> {
   const apiKey = generateKey(API_KEY_PREFIX);
-  const { count } = await db().$transaction(async (tx) => {
-    const account = await tx.account.findUnique({ where: { id: accountId }, select: { id: true } });
-    if (!account) return { count: 0 };
-    await tx.apiKey.create({ data: { accountId, hash: hashKey(apiKey) } });
-    return { count: 1 };
-  });
-  if (count === 0) throw new InvalidParamError('account', `No account ${accountId}.`);
+  if (!(await insertApiKey({ accountId, keyHash: hashKey(apiKey) }))) throw new InvalidParamError('account', `No account ${accountId}.`);
   return apiKey;
 }

@@ -1,27 +1,29 @@
 import { TaskNotFoundError } from '../domain/errors.ts';
-import type { Task } from '../generated/prisma/client.ts';
-import type { TaskSnapshot } from './task-snapshot.ts';
-import { COMMIT_TRANSITION, transitionValues, type Transition } from './task-transition.ts';
-import { commitStatement } from './transaction.ts';
+import { decide, type TaskCommand, type TaskFacts } from '../domain/task-machine.ts';
+import { commitTransition } from '../db/sql/commit-transition.ts';
+import type { TaskRow, TaskSnapshot } from '../db/sql/rows.ts';
+
+/** What the machine decides on, read off a snapshot. */
+export function factsOf(task: TaskSnapshot): TaskFacts {
+  return { ...task, policy: task };
+}
 
 /**
- * The shape every change of one task shares: read it, let `decide` say what
- * to do (a transition, null to leave it as it is, or a typed error thrown),
- * and write the transition with its ledger entry and event in one statement
- * that applies only if the task is still as read. When another change came
- * first, the task is read and decided on again, so a decision never rests on
- * a stale task and a refused change writes nothing.
+ * The shape every change of one task shares: read it, let the task machine
+ * decide (a change, nothing to do, or a typed error thrown), and commit the
+ * change with its ledger entry and event in one statement that applies only
+ * if the task is still as read. When another change came first, the task is
+ * read and decided on again, so a decision never rests on a stale task and a
+ * refused change writes nothing.
  */
-export async function changeTask(
-  read: () => Promise<TaskSnapshot | undefined>,
-  decide: (task: TaskSnapshot) => Transition | null,
-): Promise<Task> {
+export async function changeTask(read: () => Promise<TaskSnapshot | undefined>, command: TaskCommand): Promise<TaskRow> {
   for (;;) {
     const task = await read();
     if (!task) throw new TaskNotFoundError();
-    const transition = decide(task);
-    if (!transition) return task;
-    const [changed] = await commitStatement<Task>(COMMIT_TRANSITION, transitionValues(task, transition));
+    const decision = decide(factsOf(task), command, task.now);
+    if (decision.kind === 'unchanged') return task;
+    if (decision.kind === 'refused') throw decision.error;
+    const changed = await commitTransition(task, decision);
     if (changed) return changed;
   }
 }

@@ -1,14 +1,12 @@
-import { creditsUsed } from '../domain/money.ts';
+import type { JsonValue } from '../domain/json.ts';
+import type { Lease } from '../domain/task-machine.ts';
 import { validateJsonSize } from '../domain/validation.ts';
-import type { Prisma, Task } from '../generated/prisma/client.ts';
-import { changeLeasedTask, type LeaseRef } from './leased-task.ts';
+import type { TaskRow } from '../db/sql/rows.ts';
+import { readTaskById } from '../db/sql/task-reads.ts';
+import { changeTask } from './change-task.ts';
 
 /** Finishes the task with its output; the hold stands as the charge. */
-export function completeTask(ref: LeaseRef, output: Prisma.JsonValue): Promise<Task> {
+export function completeTask(taskId: string, lease: Lease, output: JsonValue): Promise<TaskRow> {
   validateJsonSize(JSON.stringify(output), 'output');
-  return changeLeasedTask(ref, (task) => ({
-    event: 'COMPLETED',
-    refund: 0,
-    data: { state: 'COMPLETED', output, progress: 1, finishedAt: task.now, creditsUsed: creditsUsed(task.price, 0) },
-  }));
+  return changeTask(() => readTaskById(taskId), { type: 'complete', lease, output });
 }

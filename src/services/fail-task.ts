@@ -1,17 +1,10 @@
-import { InvalidParamError } from '../domain/errors.ts';
-import type { Task } from '../generated/prisma/client.ts';
-import { changeLeasedTask, type LeaseRef } from './leased-task.ts';
-
-export const MAX_ERROR_LENGTH = 10_000;
+import type { Lease } from '../domain/task-machine.ts';
+import { validateErrorText } from '../domain/validation.ts';
+import type { TaskRow } from '../db/sql/rows.ts';
+import { readTaskById } from '../db/sql/task-reads.ts';
+import { changeTask } from './change-task.ts';
 
 /** Ends the task as FAILED with the worker's reason and a full refund. */
-export function failTask(ref: LeaseRef, error: string): Promise<Task> {
-  if (error.length > MAX_ERROR_LENGTH) {
-    throw new InvalidParamError('error', `error must be at most ${MAX_ERROR_LENGTH} characters.`);
-  }
-  return changeLeasedTask(ref, (task) => ({
-    event: 'FAILED',
-    refund: task.price,
-    data: { state: 'FAILED', error, finishedAt: task.now, creditsUsed: null },
-  }));
+export function failTask(taskId: string, lease: Lease, error: string): Promise<TaskRow> {
+  return changeTask(() => readTaskById(taskId), { type: 'fail', lease, error: validateErrorText(error) });
 }

@@ -1,4 +1,4 @@
-import { db } from '../db/client.ts';
+import { pruneEventBatch } from '../db/sql/task-events.ts';
 
 /**
  * Deletes events older than `retentionDays`, in batches so no transaction
@@ -8,9 +8,7 @@ import { db } from '../db/client.ts';
 export async function pruneEvents(retentionDays: number, batch = 10_000): Promise<number> {
   let pruned = 0;
   for (;;) {
-    const deleted = await db().$executeRaw`
-      DELETE FROM "TaskEvent" WHERE id IN (
-        SELECT id FROM "TaskEvent" WHERE at < now() - make_interval(days => ${retentionDays}) LIMIT ${batch})`;
+    const deleted = await pruneEventBatch({ retentionDays, batch });
     pruned += deleted;
     if (deleted < batch) return pruned;
   }

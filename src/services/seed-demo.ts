@@ -1,4 +1,5 @@
-import { db } from '../db/client.ts';
+import { accountCount } from '../db/sql/accounts.ts';
+import { inTransaction, lockForTransaction } from '../db/sql/transaction.ts';
 import { openAccount } from './accounts.ts';
 import { registerWorker } from './workers.ts';
 
@@ -14,10 +15,10 @@ export interface DemoCredentials {
 }
 
 /** Creates the demo account and worker when the database has no account yet; undefined otherwise. */
-export async function seedDemo(): Promise<DemoCredentials | undefined> {
-  return db().$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${DEMO_SEED_LOCK}::bigint)`;
-    if ((await tx.account.count()) > 0) return undefined;
+export function seedDemo(): Promise<DemoCredentials | undefined> {
+  return inTransaction(async (tx) => {
+    await lockForTransaction(tx, DEMO_SEED_LOCK);
+    if ((await accountCount(tx)) > 0) return undefined;
     const account = await openAccount(tx, 'demo', DEMO_CREDITS);
     const worker = await registerWorker(tx, 'demo-worker');
     return { ...account, ...worker };

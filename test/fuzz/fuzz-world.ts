@@ -1,5 +1,5 @@
 import { createApiKey } from '../../src/services/accounts.ts';
-import { revokeKey } from '../../src/services/revoke-key.ts';
+import { revokeKey } from '../../src/auth/revocation.ts';
 import { clientOf } from '../helpers/client.ts';
 import { givenAccount, givenWorker } from '../helpers/factories.ts';
 import type { TestGateway } from '../helpers/gateway.ts';

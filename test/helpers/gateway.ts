@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { type Config, readConfig } from '../../src/config.ts';
-import type { RateLimit } from '../../src/domain/rate-limit.ts';
+import type { RateLimit } from '../../src/auth/rate-limiter.ts';
 import type { EventHub } from '../../src/events/event-hub.ts';
 import { type Gateway, startGateway } from '../../src/gateway.ts';
 import { silentLogger } from '../../src/observability/logger.ts';

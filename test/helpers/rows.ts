@@ -1,6 +1,9 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { db } from '../../src/db/client.ts';
-import { moveCredits } from '../../src/services/ledger.ts';
+import { commitTransition } from '../../src/db/sql/commit-transition.ts';
+import { readTaskById } from '../../src/db/sql/task-reads.ts';
+import { decide, type TaskCommand } from '../../src/domain/task-machine.ts';
+import { factsOf } from '../../src/services/change-task.ts';
 
 /** Reads straight from the database, to assert on what a call changed. */
 
@@ -30,11 +33,22 @@ export async function taskCount(accountId: string): Promise<number> {
 }
 
 const FIXTURE_WORKER = '00000000-0000-4000-8000-00000000f1f0';
+const FIXTURE_LEASE = { workerId: FIXTURE_WORKER, attempt: null };
+
+/** One step of the task through the real write path: read, let the machine decide, commit. */
+async function step(id: string, command: TaskCommand): Promise<void> {
+  const task = await readTaskById(id);
+  if (!task) throw new Error(`no task ${id}`);
+  const decision = decide(factsOf(task), command, task.now);
+  if (decision.kind !== 'change') throw new Error(`${command.type} of a ${task.state} task: ${decision.kind}`);
+  if (!(await commitTransition(task, decision))) throw new Error(`task ${id} moved on`);
+}
 
 /**
- * Puts a task where a worker would have taken it (claimed at `progress`, or
- * finished), with its event and, for a failure, its refund: a fixture for
- * client-side tests that must pick one task out of a shared queue.
+ * Puts a task where a worker would have taken it (claimed, at `progress`,
+ * or finished), by the worker's own transitions, with their events and
+ * ledger entries: a fixture for client-side tests that must pick one task
+ * out of a shared queue rather than claim the oldest.
  */
 export async function putTaskInState(
   globalTaskId: string,
@@ -42,27 +56,8 @@ export async function putTaskInState(
   progress = 0,
 ): Promise<void> {
   const id = rowId(globalTaskId);
-  const now = new Date();
-  await db().$transaction(async (tx) => {
-    const { price, accountId } = await tx.task.findUniqueOrThrow({ where: { id } });
-    const finished = state !== 'RUNNING';
-    const task = await tx.task.update({
-      where: { id },
-      data: {
-        state,
-        progress,
-        attempts: { increment: finished ? 0 : 1 },
-        startedAt: now,
-        finishedAt: finished ? now : null,
-        creditsUsed: state === 'COMPLETED' ? price : null,
-        leaseOwner: finished ? null : FIXTURE_WORKER,
-        leaseExpiresAt: finished ? null : new Date(now.getTime() + 60_000),
-        leaseSeconds: finished ? null : 60,
-      },
-    });
-    if (state === 'FAILED') await moveCredits(tx, { accountId, taskId: id, kind: 'REFUND', amount: price });
-    await tx.taskEvent.create({
-      data: { taskId: id, accountId: task.accountId, type: finished ? state : 'CLAIMED', state, progress },
-    });
-  });
+  await step(id, { type: 'claim', workerId: FIXTURE_WORKER, leaseSeconds: 60 });
+  if (progress > 0) await step(id, { type: 'progress', lease: FIXTURE_LEASE, progress });
+  if (state === 'COMPLETED') await step(id, { type: 'complete', lease: FIXTURE_LEASE, output: {} });
+  if (state === 'FAILED') await step(id, { type: 'fail', lease: FIXTURE_LEASE, error: 'failed on purpose' });
 }

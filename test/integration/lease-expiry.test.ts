@@ -5,7 +5,7 @@ import { useTestGateway } from '../helpers/gateway.ts';
 import { balanceOf, entriesOf, eventTypesOf } from '../helpers/rows.ts';
 import { workerOf } from '../helpers/worker.ts';
 import { waitUntil } from '../helpers/wait.ts';
-import { onCommit } from '../../src/events/commit-signal.ts';
+import { onCommit } from '../../src/db/commits.ts';
 
 const gateway = useTestGateway();
 

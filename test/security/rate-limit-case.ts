@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { RateLimit } from '../../src/domain/rate-limit.ts';
+import type { RateLimit } from '../../src/auth/rate-limiter.ts';
 import { asStranger, type CrossAccountCase } from './cross-account-case.ts';
 
 /** Generous enough for any other case's calls with one key; the rate case exhausts it on purpose. */

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/services/accounts.ts';
-import { revokeKey } from '../../src/services/revoke-key.ts';
+import { revokeKey } from '../../src/auth/revocation.ts';
 import { queryOnce } from '../../src/db/query-once.ts';
 import { useTestGateway } from '../helpers/gateway.ts';
 import { waitUntil } from '../helpers/wait.ts';

@@ -1,6 +1,6 @@
 import { InvalidParamError } from '../../domain/errors.ts';
 import { validateOutTaskId } from '../../domain/validation.ts';
-import type { TaskRef } from '../../services/task-snapshot.ts';
+import type { TaskRef } from '../../db/sql/task-reads.ts';
 import { decodeIdOf } from '../global-id.ts';
 
 /** The task a client names by exactly one of its global id and its outTaskId. */

@@ -4,7 +4,7 @@ import { clientAccountId } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { RunnerEnum, TaskStateEnum } from '../enums.ts';
 import { checkUuidCursor } from '../global-id.ts';
-import { findAccountTask } from '../../services/task-snapshot.ts';
+import { findAccountTask } from '../../db/sql/task-reads.ts';
 import { taskRefFromArgs } from './task-ref.ts';
 import { TaskNode } from './task.type.ts';
 

@@ -2,7 +2,7 @@ import { InvalidApiKeyError, InvalidParamError, LeaseLostError, TaskNotFoundErro
 import { claimTask } from '../../services/claim-task.ts';
 import { completeTask } from '../../services/complete-task.ts';
 import { failTask } from '../../services/fail-task.ts';
-import type { LeaseRef } from '../../services/leased-task.ts';
+import type { Lease } from '../../domain/task-machine.ts';
 import { reportProgress } from '../../services/report-progress.ts';
 import { workerIdOf } from '../auth.ts';
 import { builder } from '../builder.ts';
@@ -16,9 +16,10 @@ interface LeaseArgs {
   attempt?: number | null;
 }
 
-function leaseRef(args: LeaseArgs, ctx: Context): LeaseRef {
+/** The task a worker names and its hold on it. */
+function leased(args: LeaseArgs, ctx: Context): [taskId: string, lease: Lease] {
   const taskId = decodeIdOf('Task', args.taskId, 'taskId');
-  return { workerId: workerIdOf(ctx), taskId, attempt: args.attempt ?? null };
+  return [taskId, { workerId: workerIdOf(ctx), attempt: args.attempt ?? null }];
 }
 
 builder.mutationFields((t) => {
@@ -48,21 +49,21 @@ builder.mutationFields((t) => {
       description: 'Worker key. Records progress from 0 to 1 and renews the lease. LeaseLostError: stop working on it.',
       errors: { types: LEASED_TASK_ERRORS, directResult: true },
       args: { ...leaseArgs, progress: t.arg.float({ required: true }) },
-      resolve: (_query, _root, args, ctx) => reportProgress(leaseRef(args, ctx), args.progress),
+      resolve: (_query, _root, args, ctx) => reportProgress(...leased(args, ctx), args.progress),
     }),
     completeTask: t.prismaField({
       type: 'Task',
       description: 'Worker key. Finishes the task with its output; the held price is charged.',
       errors: { types: LEASED_TASK_ERRORS, directResult: true },
       args: { ...leaseArgs, output: t.arg({ type: 'JSON', required: false }) },
-      resolve: (_query, _root, args, ctx) => completeTask(leaseRef(args, ctx), args.output ?? {}),
+      resolve: (_query, _root, args, ctx) => completeTask(...leased(args, ctx), args.output ?? {}),
     }),
     failTask: t.prismaField({
       type: 'Task',
       description: 'Worker key. Ends the task as FAILED with a reason; the client is refunded in full.',
       errors: { types: LEASED_TASK_ERRORS, directResult: true },
       args: { ...leaseArgs, error: t.arg.string({ required: true }) },
-      resolve: (_query, _root, args, ctx) => failTask(leaseRef(args, ctx), args.error),
+      resolve: (_query, _root, args, ctx) => failTask(...leased(args, ctx), args.error),
     }),
   };
 });

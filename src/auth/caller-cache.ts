@@ -1,14 +1,12 @@
-import type { Caller } from './authenticate.ts';
+import type { Caller } from './caller.ts';
 
 /**
  * Who a key belongs to, remembered briefly so a request need not look its key
  * up again. A revocation drops every entry at once: on this instance directly,
- * on the others through a notification on this channel. The short life bounds
+ * on the others through a notification (revocation.ts). The short life bounds
  * how long a key could outlive a notification lost while an instance's
  * LISTEN connection was down (the entries are dropped on reconnection too).
  */
-export const KEY_REVOCATION_CHANNEL = 'taskgate_keys_revoked';
-
 const LIFETIME_MS = 1_000;
 const MAX_ENTRIES = 10_000;
 

@@ -1,23 +1,9 @@
-import { pool } from '../db/client.ts';
-import { rowsOf, statement } from '../db/statement.ts';
+import { liveApiKey, liveWorkerKey } from '../db/sql/keys.ts';
 import { cacheCaller, cachedCaller } from './caller-cache.ts';
+import type { Caller } from './caller.ts';
 import { API_KEY_PREFIX, hashKey, WORKER_KEY_PREFIX } from './credentials.ts';
 
-export type Caller =
-  | { kind: 'client'; accountId: string; apiKeyId: string }
-  | { kind: 'worker'; workerId: string; workerKeyId: string }
-  | { kind: 'anonymous' };
-
 const ANONYMOUS: Caller = { kind: 'anonymous' };
-
-export const LIVE_API_KEY = statement(
-  'live_api_key',
-  `SELECT id, "accountId" FROM "ApiKey" WHERE hash = $1 AND "revokedAt" IS NULL`,
-);
-export const LIVE_WORKER_KEY = statement(
-  'live_worker_key',
-  `SELECT id, "workerId" FROM "WorkerKey" WHERE hash = $1 AND "revokedAt" IS NULL`,
-);
 
 /** The key of an `Authorization: Bearer <key>` header, if it has that shape. */
 export function bearerToken(header: string | null | undefined): string | undefined {
@@ -40,11 +26,11 @@ export async function authenticate(key: string | undefined): Promise<Caller> {
 
 async function lookUp(key: string, hash: string): Promise<Caller> {
   if (key.startsWith(API_KEY_PREFIX)) {
-    const [apiKey] = await rowsOf<{ id: string; accountId: string }>(pool(), LIVE_API_KEY, [hash]);
+    const apiKey = await liveApiKey(hash);
     return apiKey ? { kind: 'client', accountId: apiKey.accountId, apiKeyId: apiKey.id } : ANONYMOUS;
   }
   if (key.startsWith(WORKER_KEY_PREFIX)) {
-    const [workerKey] = await rowsOf<{ id: string; workerId: string }>(pool(), LIVE_WORKER_KEY, [hash]);
+    const workerKey = await liveWorkerKey(hash);
     return workerKey ? { kind: 'worker', workerId: workerKey.workerId, workerKeyId: workerKey.id } : ANONYMOUS;
   }
   return ANONYMOUS;

@@ -1,0 +1,65 @@
+import type { LedgerEntry, Task, TaskEvent } from '../../generated/prisma/client.ts';
+import type { LedgerEntryKind, PendingCancelPolicy, Runner, TaskEventType, TaskState } from '../../generated/prisma/enums.ts';
+import type { JsonValue } from '@prisma/client/runtime/client';
+
+/** A "Task" row as the statements here return it (`RETURNING *`, `SELECT t.*`). */
+export interface TaskRow {
+  id: string;
+  accountId: string;
+  outTaskId: string | null;
+  modelName: string;
+  runner: Runner;
+  state: TaskState;
+  progress: number;
+  input: JsonValue;
+  output: JsonValue | null;
+  error: string | null;
+  attempts: number;
+  price: number;
+  creditsUsed: number | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  leaseSeconds: number | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  cancelledAt: Date | null;
+  updatedAt: Date;
+  version: number;
+}
+
+/** A task as read to decide on: its row, its model's policy, and the database's clock at the read. */
+export interface TaskSnapshot extends TaskRow {
+  pendingCancel: PendingCancelPolicy;
+  refundCutoff: number;
+  pendingCancelRetrySeconds: number;
+  /** The one clock every instance shares. */
+  now: Date;
+}
+
+export interface LedgerEntryRow {
+  id: bigint;
+  accountId: string;
+  taskId: string | null;
+  kind: LedgerEntryKind;
+  amount: number;
+  balanceAfter: number;
+  createdAt: Date;
+}
+
+export interface TaskEventRow {
+  id: bigint;
+  taskId: string;
+  accountId: string;
+  type: TaskEventType;
+  state: TaskState;
+  progress: number;
+  txid: bigint;
+  at: Date;
+}
+
+// The rows here and Prisma's model types describe the same tables: a column added to one and not
+// the other fails to compile here, as the resolvers take either.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type RowsMatchModels = [Holds<Same<TaskRow, Task>>, Holds<Same<LedgerEntryRow, LedgerEntry>>, Holds<Same<TaskEventRow, TaskEvent>>];

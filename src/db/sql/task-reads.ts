@@ -1,0 +1,76 @@
+import { pool } from '../client.ts';
+import type { TaskRow, TaskSnapshot } from './rows.ts';
+import { rowsOf, sql, type Statement } from './statement.ts';
+import type { Tx } from './transaction.ts';
+
+/** How a client names one of its tasks. */
+export type TaskRef = { id: string } | { outTaskId: string };
+
+const SNAPSHOT = `
+  SELECT t.*, m."pendingCancel", m."refundCutoff", m."pendingCancelRetrySeconds", now() AS now
+  FROM "Task" t JOIN "Model" m ON m.name = t."modelName"`;
+
+interface ById {
+  id: string;
+  accountId: string;
+}
+
+interface ByOutTaskId {
+  outTaskId: string;
+  accountId: string;
+}
+
+/** Statements reading one of an account's tasks by either of its names. */
+function accountTaskStatements(name: string, select: string) {
+  return {
+    id: sql<ById>(`${name}_by_id`, `${select} WHERE t.id = :id::uuid AND t."accountId" = :accountId::uuid`),
+    outTaskId: sql<ByOutTaskId>(`${name}_by_out_task_id`, `${select} WHERE t."outTaskId" = :outTaskId AND t."accountId" = :accountId::uuid`),
+  };
+}
+
+export const ACCOUNT_TASK_SNAPSHOT = accountTaskStatements('account_task_snapshot', SNAPSHOT);
+const ACCOUNT_TASK = accountTaskStatements('account_task', 'SELECT t.* FROM "Task" t');
+
+export const TASK_BY_ID = sql<{ id: string }>('task_snapshot_by_id', `${SNAPSHOT} WHERE t.id = :id::uuid`);
+
+const LOCK_EXPIRED_LEASES = sql<{ limit: number }>(
+  'lock_expired_leases',
+  `${SNAPSHOT} WHERE t.state = 'RUNNING' AND t."leaseExpiresAt" <= now()
+   ORDER BY t."leaseExpiresAt" LIMIT :limit FOR UPDATE OF t SKIP LOCKED`,
+);
+
+async function accountTaskRow<Row extends TaskRow>(
+  statements: { id: Statement<ById>; outTaskId: Statement<ByOutTaskId> },
+  accountId: string,
+  ref: TaskRef,
+): Promise<Row | undefined> {
+  const [task] =
+    'id' in ref
+      ? await rowsOf<Row, ById>(pool(), statements.id, { id: ref.id, accountId })
+      : await rowsOf<Row, ByOutTaskId>(pool(), statements.outTaskId, { outTaskId: ref.outTaskId, accountId });
+  return task;
+}
+
+/** The account's task, to decide on; another account's task is not found, exactly as an id never issued. */
+export function readAccountTask(accountId: string, ref: TaskRef): Promise<TaskSnapshot | undefined> {
+  return accountTaskRow<TaskSnapshot>(ACCOUNT_TASK_SNAPSHOT, accountId, ref);
+}
+
+/** The account's task as it is, to show; another account's task is not found, as above. */
+export function findAccountTask(accountId: string, ref: TaskRef): Promise<TaskRow | undefined> {
+  return accountTaskRow<TaskRow>(ACCOUNT_TASK, accountId, ref);
+}
+
+/** Any task by id, to decide on: worker keys are platform-wide. */
+export async function readTaskById(id: string): Promise<TaskSnapshot | undefined> {
+  const [task] = await rowsOf<TaskSnapshot, { id: string }>(pool(), TASK_BY_ID, { id });
+  return task;
+}
+
+/**
+ * Locks up to `limit` running tasks whose lease has expired, oldest deadline
+ * first, skipping any another instance holds: each expiry is handled once.
+ */
+export function lockExpiredLeases(tx: Tx, limit: number): Promise<TaskSnapshot[]> {
+  return rowsOf<TaskSnapshot, { limit: number }>(tx, LOCK_EXPIRED_LEASES, { limit });
+}

@@ -1,0 +1,207 @@
+import type { LedgerEntryKind, Runner, TaskEventType, TaskState } from '../generated/prisma/enums.ts';
+import { ConflictError, type DomainError, LeaseLostError, OperationNotSupportedError } from './errors.ts';
+import type { JsonValue } from './json.ts';
+import { type Settlement, settle } from './money.ts';
+import { isTerminal, type ModelPolicy } from './task.ts';
+
+/** A task whose lease expires this many times fails instead of going back to the queue. */
+export const MAX_ATTEMPTS = 3;
+
+/** What the machine needs to know of a task to decide on it. */
+export interface TaskFacts {
+  state: TaskState;
+  runner: Runner;
+  progress: number;
+  price: number;
+  attempts: number;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  leaseSeconds: number | null;
+  startedAt: Date | null;
+  policy: ModelPolicy;
+}
+
+/** A worker's handle on a task it claimed; `attempt` fences off an earlier claim of the same worker. */
+export interface Lease {
+  workerId: string;
+  attempt: number | null;
+}
+
+export type TaskCommand =
+  | { type: 'claim'; workerId: string; leaseSeconds: number }
+  | { type: 'progress'; lease: Lease; progress: number }
+  | { type: 'complete'; lease: Lease; output: JsonValue }
+  | { type: 'fail'; lease: Lease; error: string }
+  | { type: 'expire' }
+  | { type: 'cancel' };
+
+export type Transition = TaskCommand['type'] | 'submit';
+
+/** The fields a transition sets; any other keeps its value. A task that leaves RUNNING loses its lease. */
+export interface TaskChange {
+  state?: TaskState;
+  progress?: number;
+  output?: JsonValue;
+  error?: string;
+  attempts?: number;
+  creditsUsed?: number | null;
+  leaseOwner?: string | null;
+  leaseExpiresAt?: Date | null;
+  leaseSeconds?: number | null;
+  startedAt?: Date | null;
+  finishedAt?: Date | null;
+  cancelledAt?: Date | null;
+}
+
+/** Credits a transition moves, signed: a HOLD is negative, a REFUND positive. */
+export interface LedgerMovement {
+  kind: Extract<LedgerEntryKind, 'HOLD' | 'REFUND'>;
+  amount: number;
+}
+
+export type Decision =
+  | { kind: 'unchanged' }
+  | { kind: 'refused'; error: DomainError }
+  | { kind: 'change'; change: TaskChange; ledger: LedgerMovement | null; event: TaskEventType };
+
+const CANCEL_VIA: Record<Exclude<Runner, 'CLOUD'>, { via: string; message: string }> = {
+  SELF_HOSTED: {
+    via: 'the hosting infrastructure that runs it',
+    message: 'Self-hosted runs cannot be cancelled with the API; cancel them through your hosting infrastructure.',
+  },
+  LOCAL: {
+    via: 'the client that started it',
+    message: 'Local runs cannot be cancelled with the API; cancel them from the client that started them.',
+  },
+  GITHUB_ACTIONS: {
+    via: "the GitHub Actions workflow run's page",
+    message: "GitHub Actions runs cannot be cancelled with the API; cancel them from the workflow run's page.",
+  },
+};
+
+function refundOf(settlement: Settlement): LedgerMovement | null {
+  return settlement.refund > 0 ? { kind: 'REFUND', amount: settlement.refund } : null;
+}
+
+function change(event: TaskEventType, fields: TaskChange, ledger: LedgerMovement | null = null): Decision {
+  return { kind: 'change', change: fields, ledger, event };
+}
+
+function refused(error: DomainError): Decision {
+  return { kind: 'refused', error };
+}
+
+function secondsAfter(now: Date, seconds: number): Date {
+  return new Date(now.getTime() + seconds * 1000);
+}
+
+/** A task's end: its state, its final charge and its refund. */
+function ending(state: 'COMPLETED' | 'FAILED' | 'CANCELLED', settlement: Settlement, now: Date, fields: TaskChange = {}): Decision {
+  return change(
+    state,
+    { ...fields, state, creditsUsed: settlement.creditsUsed, finishedAt: now, ...(state === 'CANCELLED' ? { cancelledAt: now } : {}) },
+    refundOf(settlement),
+  );
+}
+
+/**
+ * Whether `lease` still holds the task at `now`: RUNNING under this worker's
+ * unexpired lease and, when the worker names its attempt, that attempt.
+ * Anything else means it was cancelled, finished or re-queued since the
+ * claim, and the worker must stop.
+ */
+function holds(task: TaskFacts, lease: Lease, now: Date): boolean {
+  return (
+    task.state === 'RUNNING' &&
+    task.leaseOwner === lease.workerId &&
+    (lease.attempt === null || lease.attempt === task.attempts) &&
+    task.leaseExpiresAt !== null &&
+    task.leaseExpiresAt > now
+  );
+}
+
+/** SPEC §5 cancelTask rules 2 to 5, in their order. */
+function cancel(task: TaskFacts, now: Date): Decision {
+  if (isTerminal(task.state)) return { kind: 'unchanged' };
+  if (task.runner !== 'CLOUD') {
+    const { via, message } = CANCEL_VIA[task.runner];
+    return refused(new OperationNotSupportedError(task.runner, via, message));
+  }
+  if (task.state === 'PENDING' && task.policy.pendingCancel === 'CONFLICT') {
+    return refused(
+      new ConflictError(
+        task.state,
+        task.policy.pendingCancelRetrySeconds,
+        'Pending runs of this model cannot be cancelled until a worker claims them; retry after a moment.',
+      ),
+    );
+  }
+  return ending('CANCELLED', settle.cancelled(task.state, task.progress, task.policy.refundCutoff, task.price), now);
+}
+
+/** An expired lease: back to the queue, or, after the last attempt, FAILED with a full refund. */
+function expire(task: TaskFacts, now: Date): Decision {
+  if (task.state !== 'RUNNING' || task.leaseExpiresAt === null || task.leaseExpiresAt > now) return { kind: 'unchanged' };
+  if (task.attempts >= MAX_ATTEMPTS) {
+    return ending('FAILED', settle.failed(task.price), now, { error: `The worker's lease expired on all ${MAX_ATTEMPTS} attempts.` });
+  }
+  return change('REQUEUED', { state: 'PENDING', progress: 0 });
+}
+
+/**
+ * Every transition of an existing task: the change, the credits it moves and
+ * the event it logs, or the typed error that refuses it, or nothing to do.
+ * Pure: the caller reads the task and the clock, and commits the decision.
+ */
+export function decide(task: TaskFacts, command: TaskCommand, now: Date): Decision {
+  switch (command.type) {
+    case 'claim':
+      if (task.state !== 'PENDING') {
+        return refused(new ConflictError(task.state, 1, 'Only a pending task can be claimed.'));
+      }
+      return change(CLAIM.event, {
+        state: CLAIM.state,
+        attempts: task.attempts + 1,
+        progress: 0,
+        leaseOwner: command.workerId,
+        leaseSeconds: command.leaseSeconds,
+        leaseExpiresAt: secondsAfter(now, command.leaseSeconds),
+        startedAt: task.startedAt ?? now,
+      });
+    case 'progress':
+      if (!holds(task, command.lease, now)) return refused(new LeaseLostError(task.state));
+      return change('PROGRESS', { progress: command.progress, leaseExpiresAt: secondsAfter(now, task.leaseSeconds ?? 0) });
+    case 'complete':
+      if (!holds(task, command.lease, now)) return refused(new LeaseLostError(task.state));
+      return ending('COMPLETED', settle.completed(task.price), now, { output: command.output, progress: 1 });
+    case 'fail':
+      if (!holds(task, command.lease, now)) return refused(new LeaseLostError(task.state));
+      return ending('FAILED', settle.failed(task.price), now, { error: command.error });
+    case 'expire':
+      return expire(task, now);
+    case 'cancel':
+      return cancel(task, now);
+  }
+}
+
+/**
+ * A new task: PENDING, its model's price held, its SUBMITTED event. The
+ * submit statement applies it with the catalog's price, which only the
+ * database knows at that moment.
+ */
+export const SUBMISSION = { state: 'PENDING', holdKind: 'HOLD', event: 'SUBMITTED' } as const satisfies {
+  state: TaskState;
+  holdKind: LedgerMovement['kind'];
+  event: TaskEventType;
+};
+
+/** The hold of a new task's price: nothing for a free model. */
+export function holdOf(price: number): LedgerMovement | null {
+  return price > 0 ? { kind: SUBMISSION.holdKind, amount: -price } : null;
+}
+
+/**
+ * A claim's state and event. The claim statement picks the task and applies
+ * `decide`'s claim to it in one step, on the database's clock.
+ */
+export const CLAIM = { state: 'RUNNING', event: 'CLAIMED' } as const satisfies { state: TaskState; event: TaskEventType };
