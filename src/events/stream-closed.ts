@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../domain/error-codes.ts';
 import type { EndReason } from './event-hub.ts';
 
 /**
@@ -6,7 +7,7 @@ import type { EndReason } from './event-hub.ts';
  */
 export class StreamClosed {
   constructor(
-    readonly code: 'SLOW_CONSUMER' | 'SHUTTING_DOWN' | 'KEY_REVOKED',
+    readonly code: Extract<ErrorCode, 'SLOW_CONSUMER' | 'SHUTTING_DOWN' | 'KEY_REVOKED'>,
     readonly message: string,
     /** The cursor of the last event delivered; null when none was. */
     readonly resumeAfter: string | null,

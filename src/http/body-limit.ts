@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorExtensions } from '../domain/error-codes.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function rejectTooLarge(res: ServerResponse, limit: number): void {
   const message = `Request body over the limit of ${limit} bytes.`;
-  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'REQUEST_TOO_LARGE' } }] }));
+  const extensions = errorExtensions('REQUEST_TOO_LARGE');
+  res.writeHead(extensions.status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+  res.end(JSON.stringify({ errors: [{ message, extensions }] }));
 }
 
 /** True when the request declares a body over the limit. */

@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import { graphQLError } from '../schema/graphql-error.ts';
 
 /** A JSON parameter of the query string; text that is not JSON is the client's mistake, a 400. */
 function jsonParam(params: URLSearchParams, name: string): unknown {
@@ -8,9 +8,7 @@ function jsonParam(params: URLSearchParams, name: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new GraphQLError(`The ${name} parameter is not valid JSON.`, {
-      extensions: { code: 'BAD_REQUEST', http: { spec: true, status: 400 } },
-    });
+    throw graphQLError('BAD_REQUEST', `The ${name} parameter is not valid JSON.`, { http: { spec: true, status: 400 } });
   }
 }
 

@@ -1,5 +1,6 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { type ErrorCode, errorExtensions, isErrorCode } from '../domain/error-codes.ts';
 
 interface HttpExtension {
   status?: number;
@@ -21,8 +22,19 @@ function asBadRequest(error: GraphQLError): GraphQLError {
     positions: error.positions,
     path: error.path,
     originalError: error.originalError,
-    extensions: { ...error.extensions, http: { status: http?.status ?? 400 } },
+    extensions: { ...error.extensions, ...errorExtensions(codeOf(error)), http: { status: http?.status ?? 400 } },
   });
+}
+
+/**
+ * The registered code of a request that never ran: its own when it has one
+ * (yoga's GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT), a
+ * limit's (graphql-armor's alias and token limits give none), else a bad request.
+ */
+function codeOf(error: GraphQLError): ErrorCode {
+  const code = error.extensions.code;
+  if (isErrorCode(code)) return code;
+  return /\b(?:aliases|token) limit\b|\blimit of \d+/i.test(error.message) ? 'QUERY_TOO_COMPLEX' : 'BAD_REQUEST';
 }
 
 function isSingleResult(result: unknown): result is ExecutionResult {

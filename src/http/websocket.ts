@@ -5,6 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticate, bearerToken } from '../auth/authenticate.ts';
+import { graphQLError } from '../schema/graphql-error.ts';
 import type { Enveloped, GraphQLHandler } from './graphql-handler.ts';
 import { MAX_BODY_BYTES } from './body-limit.ts';
 import { beforeSend } from './send-coalescing.ts';
@@ -17,7 +18,7 @@ const TRY_AGAIN_LATER = 1013;
 
 /** What a client sees of a failure that is not its own (the database down, say), as over HTTP. */
 function unexpectedError(): GraphQLError {
-  return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  return graphQLError('INTERNAL_SERVER_ERROR', 'Unexpected error.');
 }
 
 /** An error raised on purpose by the schema, not one from below it that may name hosts, files or queries. */

@@ -40,8 +40,12 @@ export const builder = new SchemaBuilder<{
   ],
   defaultFieldNullability: false,
   complexity: { fieldComplexity, limit: QUERY_LIMITS, complexityError },
-  // Every field that returns a result union can answer RateLimitedError.
-  errors: { defaultTypes: [RateLimitedError] },
+  errors: {
+    // Every field that returns a result union can answer RateLimitedError.
+    defaultTypes: [RateLimitedError],
+    // Named for the field, as a client would write them: `cancelTask` returns a CancelTaskResult.
+    defaultUnionOptions: { name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Result` },
+  },
   prisma: {
     client: () => db(),
     dmmf: getDatamodel(),

@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
 import { InvalidParamError } from '../domain/errors.ts';
+import { graphQLError } from './graphql-error.ts';
 
 /**
  * A refused argument, as the field can report it: InvalidParamError where the
@@ -8,5 +8,5 @@ import { InvalidParamError } from '../domain/errors.ts';
  */
 export function invalidArgument(typed: boolean, param: string | null, message: string): Error {
   if (typed) return new InvalidParamError(param, message);
-  return new GraphQLError(message, { extensions: { code: 'INVALID_PARAM', param } });
+  return graphQLError('INVALID_PARAM', message, { param });
 }

@@ -1,5 +1,6 @@
 import type { ComplexityErrorFn, FieldComplexityFunction } from '@pothos/plugin-complexity';
-import { getNullableType, GraphQLError, isListType } from 'graphql';
+import { getNullableType, isListType } from 'graphql';
+import { graphQLError } from './graphql-error.ts';
 import type { Context } from './context.ts';
 
 /** Per operation; a connection counts its selection once per requested node. */
@@ -26,7 +27,8 @@ export const fieldComplexity: FieldComplexityFunction<Context, Record<string, un
 export const complexityError: ComplexityErrorFn = (kind, result) => {
   const limit = kind.toLowerCase() as 'depth' | 'breadth' | 'complexity';
   const max = { depth: result.maxDepth, breadth: result.maxBreadth, complexity: result.maxComplexity }[limit];
-  return new GraphQLError(`Operation ${limit} ${result[limit]} exceeds the limit of ${max ?? 'this server'}.`, {
-    extensions: { code: 'QUERY_TOO_COMPLEX', limit, http: { status: 400 } },
+  return graphQLError('QUERY_TOO_COMPLEX', `Operation ${limit} ${result[limit]} exceeds the limit of ${max ?? 'this server'}.`, {
+    limit,
+    http: { status: 400 },
   });
 };

@@ -1,6 +1,7 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { DomainError } from '../domain/errors.ts';
 import type { StreamClosed } from '../events/stream-closed.ts';
+import { graphQLError } from './graphql-error.ts';
 
 /**
  * Subscriptions return their type, not a result union, so an expected failure
@@ -9,15 +10,11 @@ import type { StreamClosed } from '../events/stream-closed.ts';
 export function asSubscriptionError(error: unknown): unknown {
   if (!(error instanceof DomainError)) return error;
   const param = 'param' in error ? error.param : undefined;
-  return new GraphQLError(error.message, {
-    extensions: { code: error.code, status: error.status, retryable: error.retryable, ...(param === undefined ? {} : { param }) },
-  });
+  return graphQLError(error.code, error.message, param === undefined ? {} : { param });
 }
 
 export function streamClosedError(closed: StreamClosed): GraphQLError {
-  return new GraphQLError(closed.message, {
-    extensions: { code: closed.code, retryable: closed.code !== 'KEY_REVOKED', resumeAfter: closed.resumeAfter },
-  });
+  return graphQLError(closed.code, closed.message, { resumeAfter: closed.resumeAfter });
 }
 
 /** Runs a subscription's set-up, turning its expected failures into GraphQL errors. */

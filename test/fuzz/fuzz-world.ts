@@ -26,7 +26,7 @@ export interface FuzzWorld {
 }
 
 const PAGES = `query {
-  tasks(first: 50) { ... on QueryTasksConnection { edges { cursor node { id events { edges { cursor node { cursor } } } } } } }
+  tasks(first: 50) { ... on TaskConnection { edges { cursor node { id events { edges { cursor node { cursor } } } } } } }
   account { ... on Account { ledger(first: 50) { edges { cursor } } } }
 }`;
 

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { expect } from 'vitest';
 import type { TestGateway } from '../helpers/gateway.ts';
 import { balanceOf } from '../helpers/rows.ts';
@@ -28,6 +29,6 @@ export async function expectStillServing(gateway: TestGateway, world: FuzzWorld)
       { name: 'agent-run', price: 25 },
     ]),
   );
-  expect(res.data?.account).toEqual({ __typename: 'Account', id: world.accountId, balance: await balanceOf(world.accountId) });
+  expect(res.data?.account).toEqual({ __typename: 'Account', id: encodeGlobalID('Account', world.accountId), balance: await balanceOf(world.accountId) });
   expect(res.data?.task).toEqual({ __typename: 'Task', id: world.knownTaskId });
 }

@@ -23,14 +23,14 @@ describe('a forged page cursor is INVALID_PARAM naming it, never a failure insid
   it.each(FORGED_ROW_CURSORS)("of the account's ledger: %s", async (_kind, after) => {
     const { apiKey } = await givenAccount(10);
     const res = await gateway.gql(LEDGER, { after }, apiKey);
-    expect(res.errors).toEqual([expect.objectContaining({ message: 'after is not a cursor of this connection.', extensions: { code: 'INVALID_PARAM', param: 'after' } })]);
+    expect(res.errors).toEqual([expect.objectContaining({ message: 'after is not a cursor of this connection.', extensions: { code: 'INVALID_PARAM', status: 400, retryable: false, param: 'after' } })]);
   });
 
   it.each(FORGED_ROW_CURSORS)("of a task's events: %s", async (_kind, after) => {
     const { apiKey } = await givenAccount(10);
     const task = await clientOf(gateway, apiKey).submit({ model: 'upscale' });
     const res = await gateway.gql(EVENTS, { id: task.id, after }, apiKey);
-    expect(res.errors?.[0]?.extensions).toEqual({ code: 'INVALID_PARAM', param: 'after' });
+    expect(res.errors?.[0]?.extensions).toEqual({ code: 'INVALID_PARAM', status: 400, retryable: false, param: 'after' });
   });
 
   it("of another account's ledger entry, answered as one never issued", async () => {

@@ -210,7 +210,7 @@ function queryOfDepth(depth: number): string {
   const laps = Math.floor((depth - 4) / 4);
   let selection = tails[depth - 4 - 4 * laps] ?? '';
   for (let lap = 0; lap < laps; lap++) selection = `events(first: 1) { edges { node { task { ${selection} } } } }`;
-  return `{ tasks(first: 1) { ... on QueryTasksConnection { edges { node { ${selection} } } } } }`;
+  return `{ tasks(first: 1) { ... on TaskConnection { edges { node { ${selection} } } } } }`;
 }
 
 describe('the operation limits', () => {
@@ -236,16 +236,16 @@ describe('the operation limits', () => {
   it('refuses nested pages whose cost is over the complexity limit 400 QUERY_TOO_COMPLEX', async () => {
     const { apiKey } = await givenAccount(10);
     // Each page is the largest a connection serves; 100 × 100 events already cost more than the limit.
-    const query = '{ tasks(first: 100) { ... on QueryTasksConnection { edges { node { events(first: 100) { edges { node { type } } } } } } } }';
+    const query = '{ tasks(first: 100) { ... on TaskConnection { edges { node { events(first: 100) { edges { node { type } } } } } } } }';
     const [error] = expectErrors(await post(query, { key: apiKey }), 400);
-    expect(error?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'complexity' });
+    expect(error?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', status: 400, retryable: false, limit: 'complexity' });
     expect(error?.message).toMatch(`exceeds the limit of ${QUERY_LIMITS.complexity}`);
   });
 
   it('refuses a selection wider than the breadth limit 400 QUERY_TOO_COMPLEX', async () => {
     const query = `{ models { ${'name '.repeat(QUERY_LIMITS.breadth + 1)} } }`;
     const [error] = expectErrors(await post(query, { accept: LEGACY }), 400);
-    expect(error?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'breadth' });
+    expect(error?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', status: 400, retryable: false, limit: 'breadth' });
   });
 
   it('refuses more aliases than the limit 400', async () => {
@@ -317,7 +317,7 @@ describe('node(id:)', () => {
 const TASKS_PAGE = `
   query Tasks($first: Int, $after: String) {
     tasks(first: $first, after: $after) {
-      __typename ... on QueryTasksConnection { edges { node { id } } } ... on InvalidParamError { param message }
+      __typename ... on TaskConnection { edges { node { id } } } ... on InvalidParamError { param message }
     }
   }`;
 

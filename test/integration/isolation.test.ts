@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { clientOf } from '../helpers/client.ts';
 import { givenAccount } from '../helpers/factories.ts';
 import { useTestGateway } from '../helpers/gateway.ts';
@@ -38,7 +39,7 @@ describe('another account does not exist for the caller', () => {
   it('tasks lists only the caller\'s tasks', async () => {
     const { a, taskA } = await givenTwoAccounts();
     const res = await gateway.gql<{ tasks: { edges: { node: { id: string } }[] } }>(
-      '{ tasks(first: 50) { ... on QueryTasksConnection { edges { node { id } } } } }',
+      '{ tasks(first: 50) { ... on TaskConnection { edges { node { id } } } } }',
       {},
       a.apiKey,
     );
@@ -52,11 +53,11 @@ describe('another account does not exist for the caller', () => {
       {},
       b.apiKey,
     );
-    expect(res.data?.account.id).toBe(b.accountId);
+    expect(res.data?.account.id).toBe(encodeGlobalID('Account', b.accountId));
     expect(res.data?.account.balance).toBe(498);
     expect(res.data?.account.ledger.edges.map((edge) => edge.node.amount)).toEqual([-2, 500]);
     expect(res.data?.account.ledger.edges.map((edge) => edge.node.task?.input.owner ?? null)).toEqual(['b', null]);
-    expect(res.data?.account.id).not.toBe(a.accountId);
+    expect(res.data?.account.id).not.toBe(encodeGlobalID('Account', a.accountId));
   });
 
   it('node(id) resolves the caller\'s task and nothing of another account', async () => {

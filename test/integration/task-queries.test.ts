@@ -19,7 +19,7 @@ const TASKS = `
   query Tasks($first: Int, $after: String, $last: Int, $before: String, $filter: TaskFilter) {
     tasks(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
       __typename
-      ... on QueryTasksConnection {
+      ... on TaskConnection {
         edges { cursor node { id model state runner } }
         pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
       }

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { db } from '../../src/db/client.ts';
 import { rowId } from '../helpers/rows.ts';
 import { asStranger, type CaseContext, type CrossAccountCase, taskIdsOf } from './cross-account-case.ts';
-import { ownLedger } from './type-cases.ts';
+import { ledgerEntryId, ownLedger } from './type-cases.ts';
 
 interface Page {
   edges: { cursor: string; node: { id: string } }[];
@@ -26,22 +26,29 @@ async function pageThrough(context: CaseContext, query: string, pageOf: (data: u
   throw new Error('more than 50 pages');
 }
 
-const CONNECTION_TYPES = ['AccountLedgerConnection', 'QueryTasksConnection', 'TaskEventsConnection'];
+const CONNECTIONS = { LedgerEntryConnection: 'LedgerEntryEdge', TaskConnection: 'TaskEdge', TaskEventConnection: 'TaskEventEdge' };
 
 export const CONNECTION_CASES: Record<string, CrossAccountCase> = {
   "every page of the caller's connections holds its own rows, and pages through all of them and no more": {
     covers: [
-      ...CONNECTION_TYPES.flatMap((type) => [`${type}.edges`, `${type}.pageInfo`, `${type}Edge.cursor`, `${type}Edge.node`]),
+      ...Object.entries(CONNECTIONS).flatMap(([type, edge]) => [`${type}.edges`, `${type}.pageInfo`, `${edge}.cursor`, `${edge}.node`]),
+      'TaskConnection.totalCount',
       ...['endCursor', 'hasNextPage', 'hasPreviousPage', 'startCursor'].map((field) => `PageInfo.${field}`),
     ],
     async run(context) {
-      const tasks = `query($after: String) { tasks(first: 1, after: $after) { ... on QueryTasksConnection { edges { cursor node { id } } ${PAGE_INFO} } } }`;
+      const own = await taskIdsOf(context.stranger.accountId);
+      const tasks = `query($after: String) { tasks(first: 1, after: $after) { ... on TaskConnection { totalCount edges { cursor node { id } } ${PAGE_INFO} } } }`;
       const taskIds = await pageThrough(context, tasks, (data) => (data as { tasks: Page }).tasks);
-      expect(taskIds.sort()).toEqual(await taskIdsOf(context.stranger.accountId));
+      expect(taskIds.sort()).toEqual(own);
+      const accountTasks = `query($after: String) { account { ... on Account { tasks(first: 1, after: $after) { edges { cursor node { id } } ${PAGE_INFO} } } } }`;
+      const listed = await pageThrough(context, accountTasks, (data) => (data as { account: { tasks: Page } }).account.tasks);
+      expect(listed.sort()).toEqual(own);
+      const counted = await asStranger<{ tasks: { totalCount: number } }>(context, '{ tasks(first: 1) { ... on TaskConnection { totalCount } } }');
+      expect(counted.data?.tasks.totalCount).toBe(own.length);
 
       const ledger = `query($after: String) { account { ... on Account { ledger(first: 1, after: $after) { edges { cursor node { id } } ${PAGE_INFO} } } } }`;
       const entryIds = await pageThrough(context, ledger, (data) => (data as { account: { ledger: Page } }).account.ledger);
-      expect(entryIds).toEqual((await ownLedger(context)).map((entry) => entry.id.toString()));
+      expect(entryIds).toEqual((await ownLedger(context)).map(ledgerEntryId));
 
       const task = context.stranger.doneTask;
       const events = `query($after: String) { task(id: "${task}") { ... on Task { events(first: 1, after: $after) { edges { cursor node { id: cursor } } ${PAGE_INFO} } } } }`;

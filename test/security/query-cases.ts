@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import {
   asStranger,
   type CrossAccountCase,
@@ -8,6 +9,7 @@ import {
   victimTaskIds,
 } from './cross-account-case.ts';
 import { SHARED_KEY } from './tenants.ts';
+import { ownLedger } from './type-cases.ts';
 import { expectNothingOf } from './victim-traces.ts';
 
 const TASK = `query($id: ID, $outTaskId: String) {
@@ -18,7 +20,7 @@ const TASK = `query($id: ID, $outTaskId: String) {
 
 const TASKS = `query($filter: TaskFilter, $after: String) {
   tasks(first: 100, after: $after, filter: $filter) {
-    __typename ... on QueryTasksConnection { edges { node { id } } } ... on Error { code message }
+    __typename ... on TaskConnection { edges { node { id } } } ... on Error { code message }
   }
 }`;
 
@@ -67,14 +69,20 @@ export const QUERY_CASES: Record<string, CrossAccountCase> = {
     },
   },
 
-  "node(id) is null for another account's task, exactly as for one never issued": {
+  "node(id) is null for another account's task, account or ledger entry, exactly as for one never issued": {
     covers: ['Query.node'],
     async run(context) {
       const unknown = await asStranger(context, NODE, { id: NEVER_ISSUED_TASK });
       expect(unknown).toEqual({ status: 200, data: { node: null } });
-      for (const id of victimTaskIds(context)) expect(await asStranger(context, NODE, { id })).toEqual(unknown);
+      const victims = [...victimTaskIds(context), context.victim.nodes.account, context.victim.nodes.ledgerEntry];
+      for (const id of victims) expect(await asStranger(context, NODE, { id })).toEqual(unknown);
       const own = await asStranger(context, NODE, { id: context.stranger.doneTask });
       expect(own.data).toEqual({ node: { __typename: 'Task', id: context.stranger.doneTask, input: { owner: 'stranger' } } });
+      const account = encodeGlobalID('Account', context.stranger.accountId);
+      expect((await asStranger(context, NODE, { id: account })).data).toEqual({ node: { __typename: 'Account', id: account } });
+      const [entry] = await ownLedger(context);
+      const entryId = encodeGlobalID('LedgerEntry', String(entry?.id));
+      expect((await asStranger(context, NODE, { id: entryId })).data).toEqual({ node: { __typename: 'LedgerEntry', id: entryId } });
     },
   },
 
@@ -82,7 +90,7 @@ export const QUERY_CASES: Record<string, CrossAccountCase> = {
     covers: ['Query.account'],
     async run(context) {
       const res = await asStranger<{ account: unknown }>(context, '{ account { __typename ... on Account { id balance } } }');
-      expect(res.data?.account).toEqual({ __typename: 'Account', id: context.stranger.accountId, balance: 5_000 - 4 - 2 });
+      expect(res.data?.account).toEqual({ __typename: 'Account', id: encodeGlobalID('Account', context.stranger.accountId), balance: 5_000 - 4 - 2 });
     },
   },
 

@@ -26,6 +26,8 @@ export interface Victim {
   canaries: string[];
   /** Cursors of its rows in each connection, to page from as a stranger. */
   cursors: { task: string; event: string; eventStream: string };
+  /** Global ids of its account and of a ledger entry, to refetch as a stranger. */
+  nodes: { account: string; ledgerEntry: string };
 }
 
 export interface Stranger {
@@ -44,7 +46,7 @@ export interface Tenants {
 
 const CANARIES = `{
   account { ... on Account { id name ledger(first: 50) { edges { cursor node { id } } } } }
-  tasks(first: 20) { ... on QueryTasksConnection { edges { cursor node { id events(first: 10) { edges { cursor node { cursor } } } } } } }
+  tasks(first: 20) { ... on TaskConnection { edges { cursor node { id events(first: 10) { edges { cursor node { cursor } } } } } } }
 }`;
 
 interface CanaryData {
@@ -95,6 +97,7 @@ async function givenVictim(gateway: TestGateway): Promise<Victim> {
     canaries: [
       account.accountId,
       account.apiKey,
+      res.data.account.id,
       res.data.account.name,
       ownKey,
       secret,
@@ -109,6 +112,7 @@ async function givenVictim(gateway: TestGateway): Promise<Victim> {
       event: events[0]?.cursor ?? '',
       eventStream: events[0]?.node.cursor ?? '',
     },
+    nodes: { account: res.data.account.id, ledgerEntry: ledger.edges[0]?.node.id ?? '' },
   };
 }
 

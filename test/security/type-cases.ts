@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { db } from '../../src/db/client.ts';
 import { clientOf } from '../helpers/client.ts';
 import { asStranger, type CaseContext, type CrossAccountCase, NEVER_ISSUED_TASK, neverIssuedCursor, taskIdsOf, victimTaskIds } from './cross-account-case.ts';
@@ -37,7 +38,7 @@ function everyPathToTasks(context: CaseContext): string {
   return `{
     ${byId.join('\n')}
     own: task(id: "${context.stranger.doneTask}") { ... on Task { ${TASK} } }
-    list: tasks(first: 10) { ... on QueryTasksConnection { edges { node { ${TASK} } } } }
+    list: tasks(first: 10) { ... on TaskConnection { edges { node { ${TASK} } } } }
     account { ... on Account { ledger(first: 20) { edges { node { task { ${TASK} } } } } } }
   }`;
 }
@@ -67,6 +68,11 @@ async function newestVictimEntryCursor(context: CaseContext): Promise<string> {
   return cursor;
 }
 
+/** A ledger entry's global id, as the schema shows it. */
+export function ledgerEntryId(entry: { id: bigint }): string {
+  return encodeGlobalID('LedgerEntry', entry.id.toString());
+}
+
 /** The stranger's ledger entries, newest first, as the ledger lists them. */
 export async function ownLedger(context: CaseContext) {
   return db().ledgerEntry.findMany({ where: { accountId: context.stranger.accountId }, orderBy: { id: 'desc' } });
@@ -89,14 +95,22 @@ export const TYPE_CASES: Record<string, CrossAccountCase> = {
   },
 
   "every field of Account is the caller's own, and its ledger pages only from the caller's own cursors": {
-    covers: ['Account.balance', 'Account.createdAt', 'Account.id', 'Account.ledger', 'Account.name'],
+    covers: ['Account.balance', 'Account.createdAt', 'Account.id', 'Account.ledger', 'Account.name', 'Account.tasks'],
     async run(context) {
       const query = 'query($after: String) { account { ... on Account { id name balance createdAt ledger(first: 5, after: $after) { edges { node { id } } } } } }';
       const res = await asStranger<{ account: { id: string; ledger: { edges: { node: { id: string } }[] } } }>(context, query);
-      expect(res.data?.account.id).toBe(context.stranger.accountId);
-      expect(res.data?.account.ledger.edges.map((edge) => edge.node.id)).toEqual((await ownLedger(context)).map((entry) => entry.id.toString()));
+      expect(res.data?.account.id).toBe(encodeGlobalID('Account', context.stranger.accountId));
+      expect(res.data?.account.ledger.edges.map((edge) => edge.node.id)).toEqual((await ownLedger(context)).map(ledgerEntryId));
       const fromUnknown = await asStranger(context, query, { after: neverIssuedCursor('row') });
       expect(await asStranger(context, query, { after: await newestVictimEntryCursor(context) })).toEqual(fromUnknown);
+
+      const tasks = 'query($after: String) { account { ... on Account { tasks(first: 50, after: $after) { totalCount edges { node { id } } } } } }';
+      const listed = await asStranger<{ account: { tasks: { totalCount: number; edges: { node: { id: string } }[] } } }>(context, tasks);
+      const own = await taskIdsOf(context.stranger.accountId);
+      expect(listed.data?.account.tasks.edges.map((edge) => edge.node.id).sort()).toEqual(own);
+      expect(listed.data?.account.tasks.totalCount).toBe(own.length);
+      const fromUnknownTask = await asStranger(context, tasks, { after: neverIssuedCursor('task') });
+      expect(await asStranger(context, tasks, { after: context.victim.cursors.task })).toEqual(fromUnknownTask);
     },
   },
 
@@ -106,7 +120,7 @@ export const TYPE_CASES: Record<string, CrossAccountCase> = {
       const query = '{ account { ... on Account { ledger(first: 100) { edges { node { id kind amount balanceAfter createdAt task { id } } } } } } }';
       const res = await asStranger<{ account: { ledger: { edges: { node: Record<string, unknown> }[] } } }>(context, query);
       const entries = (await ownLedger(context)).map((entry) => ({
-        id: entry.id.toString(),
+        id: ledgerEntryId(entry),
         kind: entry.kind,
         amount: entry.amount,
         balanceAfter: entry.balanceAfter,

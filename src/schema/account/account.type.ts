@@ -1,21 +1,41 @@
 import { db } from '../../db/client.ts';
 import { builder } from '../builder.ts';
 import { checkRowCursors } from '../row-cursor.ts';
+import { checkTaskCursors, countTasks, TASK_ORDER, TaskConnection, TaskFilter, taskWhere } from '../task/task-list.ts';
 
-builder.prismaObject('Account', {
-  description: 'Your account: its balance and the ledger that explains it.',
+export const AccountNode = builder.prismaNode('Account', {
+  description: 'Your account: its balance, the ledger that explains it, and its tasks.',
+  id: { field: 'id' },
   fields: (t) => ({
-    id: t.exposeID('id'),
     name: t.exposeString('name'),
     balance: t.exposeInt('balance', { description: 'Credits; always the sum of the ledger, never below zero.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    ledger: t.relatedConnection('ledgerEntries', {
-      description: 'Every credit that moved, newest first.',
-      cursor: 'id',
-      query: async (args, ctx) => {
-        await checkRowCursors(args, ctx, async (id, accountId) => (await db().ledgerEntry.count({ where: { id, accountId } })) > 0);
-        return { orderBy: { id: 'desc' } };
+    ledger: t.relatedConnection(
+      'ledgerEntries',
+      {
+        description: 'Every credit that moved, newest first.',
+        cursor: 'id',
+        query: async (args, ctx) => {
+          await checkRowCursors(args, ctx, async (id, accountId) => (await db().ledgerEntry.count({ where: { id, accountId } })) > 0);
+          return { orderBy: { id: 'desc' } };
+        },
       },
-    }),
+      { name: 'LedgerEntryConnection' },
+      { name: 'LedgerEntryEdge' },
+    ),
+    tasks: t.prismaConnection(
+      {
+        type: 'Task',
+        cursor: 'id',
+        description: "The account's tasks, newest first: the list `tasks` gives, as a plain connection Relay's @connection can use.",
+        args: { filter: t.arg({ type: TaskFilter, required: false }) },
+        resolve: (query, account, args) => {
+          checkTaskCursors(args);
+          return db().task.findMany({ ...query, where: taskWhere(account.id, args.filter), orderBy: TASK_ORDER });
+        },
+        totalCount: (account, args) => countTasks(account.id, args.filter),
+      },
+      TaskConnection,
+    ),
   }),
 });

@@ -1,10 +1,10 @@
 import { builder } from '../builder.ts';
 import { LedgerEntryKindEnum } from '../enums.ts';
 
-builder.prismaObject('LedgerEntry', {
+export const LedgerEntryNode = builder.prismaNode('LedgerEntry', {
   description: 'One movement of credits. Append-only.',
+  id: { field: 'id' },
   fields: (t) => ({
-    id: t.id({ resolve: (entry) => entry.id.toString() }),
     kind: t.expose('kind', { type: LedgerEntryKindEnum }),
     amount: t.exposeInt('amount', { description: 'Signed: a HOLD is negative.' }),
     balanceAfter: t.exposeInt('balanceAfter'),

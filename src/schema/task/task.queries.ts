@@ -2,20 +2,10 @@ import { InvalidApiKeyError, InvalidParamError, TaskNotFoundError } from '../../
 import { db } from '../../db/client.ts';
 import { clientAccountId } from '../auth.ts';
 import { builder } from '../builder.ts';
-import { RunnerEnum, TaskStateEnum } from '../enums.ts';
-import { checkUuidCursor } from '../global-id.ts';
 import { findAccountTask } from '../../db/sql/task-reads.ts';
+import { checkTaskCursors, countTasks, TASK_ORDER, TaskConnection, TaskFilter, taskWhere } from './task-list.ts';
 import { taskRefFromArgs } from './task-ref.ts';
 import { TaskNode } from './task.type.ts';
-
-const TaskFilter = builder.inputType('TaskFilter', {
-  description: 'Tasks matching every list given; an omitted list matches all.',
-  fields: (t) => ({
-    states: t.field({ type: [TaskStateEnum], required: false }),
-    models: t.stringList({ required: false }),
-    runners: t.field({ type: [RunnerEnum], required: false }),
-  }),
-});
 
 builder.queryFields((t) => ({
   task: t.field({
@@ -31,25 +21,19 @@ builder.queryFields((t) => ({
       return task;
     },
   }),
-  tasks: t.prismaConnection({
-    type: 'Task',
-    cursor: 'id',
-    description: 'Your tasks, newest first.',
-    errors: { types: [InvalidParamError, InvalidApiKeyError], directResult: true },
-    args: { filter: t.arg({ type: TaskFilter, required: false }) },
-    resolve: (query, _root, { filter, after, before }, ctx) => {
-      checkUuidCursor(after, 'after');
-      checkUuidCursor(before, 'before');
-      return db().task.findMany({
-        ...query,
-        where: {
-          accountId: clientAccountId(ctx),
-          ...(filter?.states ? { state: { in: filter.states } } : {}),
-          ...(filter?.models ? { modelName: { in: filter.models } } : {}),
-          ...(filter?.runners ? { runner: { in: filter.runners } } : {}),
-        },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      });
+  tasks: t.prismaConnection(
+    {
+      type: 'Task',
+      cursor: 'id',
+      description: 'Your tasks, newest first. The same list is `Account.tasks`, a plain connection for Relay clients.',
+      errors: { types: [InvalidParamError, InvalidApiKeyError], directResult: true },
+      args: { filter: t.arg({ type: TaskFilter, required: false }) },
+      resolve: (query, _root, args, ctx) => {
+        checkTaskCursors(args);
+        return db().task.findMany({ ...query, where: taskWhere(clientAccountId(ctx), args.filter), orderBy: TASK_ORDER });
+      },
+      totalCount: (_root, args, ctx) => countTasks(clientAccountId(ctx), args.filter),
     },
-  }),
+    TaskConnection,
+  ),
 }));

@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql';
 import { InvalidParamError } from '../../domain/errors.ts';
 import { accountEventStream } from '../../events/account-event-stream.ts';
 import { decodeEventCursor } from '../../events/cursor.ts';
@@ -10,6 +9,7 @@ import { clientOf } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { TaskEventTypeEnum } from '../enums.ts';
 import { decodeIdOf } from '../global-id.ts';
+import { graphQLError } from '../graphql-error.ts';
 import { streamClosedError, subscribing } from '../subscription-errors.ts';
 import { taskRefFromArgs } from './task-ref.ts';
 import { TaskEventObject } from './task-event.type.ts';
@@ -60,9 +60,9 @@ builder.subscriptionFields((t) => ({
         const taskIds = args.filter?.taskIds?.map((id, index) => decodeIdOf('Task', id, `filter.taskIds.${index}`));
         const { accountId, apiKeyId } = clientOf(ctx);
         if (after && !(await isRetained(after, accountId))) {
-          throw new GraphQLError(
+          throw graphQLError(
+            'CURSOR_EXPIRED',
             `This cursor is not in the event log: it is older than the retained log or unknown. ${EVENT_RETENTION_NOTE}`,
-            { extensions: { code: 'CURSOR_EXPIRED', status: 410, retryable: false } },
           );
         }
         const types = args.filter?.types;

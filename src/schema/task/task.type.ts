@@ -29,13 +29,18 @@ export const TaskNode = builder.prismaNode('Task', {
       description: "The credits this task moved: its HOLD and, if any, its REFUND.",
       query: { orderBy: { id: 'asc' } },
     }),
-    events: t.relatedConnection('events', {
-      description: 'Every change of this task, oldest first.',
-      cursor: 'id',
-      query: async (args, ctx) => {
-        await checkRowCursors(args, ctx, async (id, accountId) => (await db().taskEvent.count({ where: { id, accountId } })) > 0);
-        return { orderBy: { id: 'asc' } };
+    events: t.relatedConnection(
+      'events',
+      {
+        description: 'Every change of this task, oldest first.',
+        cursor: 'id',
+        query: async (args, ctx) => {
+          await checkRowCursors(args, ctx, async (id, accountId) => (await db().taskEvent.count({ where: { id, accountId } })) > 0);
+          return { orderBy: { id: 'asc' } };
+        },
       },
-    }),
+      { name: 'TaskEventConnection' },
+      { name: 'TaskEventEdge' },
+    ),
   }),
 });

@@ -1,0 +1,69 @@
+import { db } from '../../db/client.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import { builder } from '../builder.ts';
+import { RunnerEnum, TaskStateEnum } from '../enums.ts';
+import { checkUuidCursor } from '../global-id.ts';
+import { TaskNode } from './task.type.ts';
+
+export const TaskFilter = builder.inputType('TaskFilter', {
+  description: 'Tasks matching every list given; an omitted list matches all.',
+  fields: (t) => ({
+    states: t.field({ type: [TaskStateEnum], required: false }),
+    models: t.stringList({ required: false }),
+    runners: t.field({ type: [RunnerEnum], required: false }),
+  }),
+});
+
+export type TaskFilterShape = typeof TaskFilter.$inferInput;
+
+/** An account's tasks that match `filter`. */
+export function taskWhere(accountId: string, filter: TaskFilterShape | null | undefined): Prisma.TaskWhereInput {
+  return {
+    accountId,
+    ...(filter?.states ? { state: { in: filter.states } } : {}),
+    ...(filter?.models ? { modelName: { in: filter.models } } : {}),
+    ...(filter?.runners ? { runner: { in: filter.runners } } : {}),
+  };
+}
+
+/** Newest first; the id breaks ties between tasks created in the same millisecond. */
+export const TASK_ORDER: Prisma.TaskOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
+
+interface PageCursors {
+  after?: string | null;
+  before?: string | null;
+}
+
+/** Refuses a page cursor that is no task cursor before the database sees it. */
+export function checkTaskCursors(args: PageCursors): void {
+  checkUuidCursor(args.after, 'after');
+  checkUuidCursor(args.before, 'before');
+}
+
+/** A page as Pothos's prisma connections hand it to the connection's fields: with its count, when asked for. */
+interface CountedPage {
+  totalCount?: () => number | Promise<number>;
+}
+
+/** The count of every list of an account's tasks: the tasks of its filter, across all pages. */
+export function countTasks(accountId: string, filter: TaskFilterShape | null | undefined): Promise<number> {
+  return db().task.count({ where: taskWhere(accountId, filter) });
+}
+
+/** One connection type for every list of an account's tasks, so Relay clients cache them alike. */
+export const TaskConnection = builder.connectionObject(
+  {
+    type: TaskNode,
+    name: 'TaskConnection',
+    description: 'A page of your tasks, newest first.',
+    fields: (t) => ({
+      totalCount: t.int({
+        description: "How many tasks match the list's filter, across all pages; counted only when asked for.",
+        // Pothos counts alone, without reading a page, when nothing else of the list is selected.
+        extensions: { pothosPrismaTotalCount: true },
+        resolve: async (connection) => (await (connection as CountedPage).totalCount?.()) ?? 0,
+      }),
+    }),
+  },
+  { name: 'TaskEdge' },
+);
