@@ -58,7 +58,6 @@ export interface AppDeps {
 interface TransportContext {
   request?: Request;
   connectionParams?: Readonly<Record<string, unknown>>;
-  backedUp?: () => boolean;
   /** Set by the WebSocket transport, which has no request per operation. */
   requestId?: string;
 }
@@ -119,7 +118,6 @@ export function createApp(deps: AppDeps): App {
         caller,
         events: deps.events,
         transport: initial.connectionParams ? 'websocket' : 'sse',
-        backedUp: initial.backedUp,
         rateLimited,
       };
     },

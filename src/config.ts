@@ -5,6 +5,8 @@ export const DEFAULT_PORT = 4000;
 export const DEFAULT_EVENT_RETENTION_DAYS = 7;
 /** How far behind a listener may fall, by default, before it is cut off and must resume with its cursor. */
 export const DEFAULT_LISTENER_BUFFER = 1_000;
+/** And how many bytes of undelivered events it may hold, by default. */
+export const DEFAULT_LISTENER_BUFFER_BYTES = 8 * 1024 * 1024;
 /**
  * How often an instance reads the event log unwoken, by default: it covers a
  * wake-up lost while LISTEN was down, or a read that passed over events of a
@@ -36,6 +38,12 @@ export interface Config {
   eventRetentionDays: number;
   /** Undelivered events a listener may hold before it is closed. */
   listenerBuffer: number;
+  /** Bytes of undelivered events a listener may hold before it is closed. */
+  listenerBufferBytes: number;
+  /** Streams one key may have open on this instance, over every transport. */
+  maxSubscriptionsPerKey: number;
+  /** Operations one WebSocket may have open at once. */
+  maxSubscriptionsPerConnection: number;
   /** How often this instance reads the event log unwoken, for wake-ups lost while LISTEN was down. */
   eventPollMs: number;
   /** Requests per second each key may make on this instance, and at once; 0 turns the limit off. */
@@ -134,6 +142,9 @@ export function readConfig(env: Env = process.env): Config {
     demoWorker: flag(env, 'TASKGATE_DEMO_WORKER'),
     eventRetentionDays: integer(env, 'TASKGATE_EVENT_RETENTION_DAYS', DEFAULT_EVENT_RETENTION_DAYS, 1, 3650),
     listenerBuffer: integer(env, 'TASKGATE_LISTENER_BUFFER', DEFAULT_LISTENER_BUFFER, 10, 1_000_000),
+    listenerBufferBytes: integer(env, 'TASKGATE_LISTENER_BUFFER_BYTES', DEFAULT_LISTENER_BUFFER_BYTES, 64 * 1024, 1024 * 1024 * 1024),
+    maxSubscriptionsPerKey: integer(env, 'TASKGATE_MAX_SUBSCRIPTIONS_PER_KEY', 500, 1, 1_000_000),
+    maxSubscriptionsPerConnection: integer(env, 'TASKGATE_MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 1, 100_000),
     eventPollMs: integer(env, 'TASKGATE_EVENT_POLL_MS', DEFAULT_EVENT_POLL_MS, 10, 3_600_000),
     rateLimit: {
       perSecond: integer(env, 'TASKGATE_RATE_LIMIT', 200, 0, 1_000_000),

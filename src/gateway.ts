@@ -9,7 +9,7 @@ import { readMigrations } from './db/migrations.ts';
 import { openDatabase, type OpenDatabase } from './db/open-database.ts';
 import { type DemoWorker, showDemoCredentials, startDemoWorker } from './demo/demo.ts';
 import type { EventHub } from './events/event-hub.ts';
-import { newestEventAt } from './events/event-log.ts';
+import { newestEventAt } from './db/sql/event-log.ts';
 import { type LiveEvents, startLiveEvents } from './events/live-events.ts';
 import { serveHealth, serveReady, type ReadinessCheck } from './http/health.ts';
 import { serveMetrics } from './http/metrics-endpoint.ts';
@@ -107,7 +107,8 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
 
     const live: LiveEvents = startLiveEvents({
       databaseUrl: database.url,
-      listenerBuffer: config.listenerBuffer,
+      listenerLimits: { items: config.listenerBuffer, bytes: config.listenerBufferBytes },
+      maxListenersPerKey: config.maxSubscriptionsPerKey,
       pollMs: config.eventPollMs,
       logger,
       // Keys remembered here are forgotten, and streams opened with a now revoked key end.
@@ -181,7 +182,11 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
       ...(config.metrics.enabled && config.metrics.port === undefined ? { '/metrics': metricsEndpoint } : {}),
     };
     const server = createHttpServer(app, endpoints);
-    const websocket = attachWebSocket(server, app, logger);
+    const websocket = attachWebSocket(server, app, logger, {
+      maxOperationsPerSocket: config.maxSubscriptionsPerConnection,
+      // A socket holds at most one frame unsent per open operation; past twice a listener's bound, it is not reading.
+      maxUnsentBytes: 2 * config.listenerBufferBytes,
+    });
     const host = config.host ?? (embedded ? '127.0.0.1' : undefined);
     const port = await listen(server, config.port, host);
     undo.push(() => closeServer(server, 0));

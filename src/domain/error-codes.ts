@@ -58,6 +58,11 @@ export const ERROR_CODES = {
     description: 'The instance is stopping; subscribe again, to another instance, with `after: resumeAfter`.',
   },
   KEY_REVOKED: { status: 401, retryable: false, description: "The stream's key was revoked; the stream is closed." },
+  SUBSCRIPTION_LIMIT: {
+    status: 429,
+    retryable: true,
+    description: 'A connection or a key has as many streams open as it may; close one first.',
+  },
   QUERY_TOO_COMPLEX: {
     status: 400,
     retryable: false,

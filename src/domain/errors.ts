@@ -88,6 +88,17 @@ export class OperationNotSupportedError extends DomainError {
   }
 }
 
+/** Too many streams open at once, on one connection or for one key. */
+export class SubscriptionLimitError extends DomainError {
+  readonly code = 'SUBSCRIPTION_LIMIT';
+  constructor(
+    readonly scope: 'connection' | 'key',
+    readonly limit: number,
+  ) {
+    super(`A ${scope === 'key' ? 'key' : 'connection'} may have ${limit} streams open at once on an instance; close one first.`);
+  }
+}
+
 export class RateLimitedError extends DomainError {
   readonly code = 'RATE_LIMITED';
   constructor(readonly retryAfterSeconds: number) {

@@ -1,9 +1,10 @@
+import { type LoggedEvent, readLog } from '../db/sql/event-log.ts';
 import { encodeEventCursor } from './cursor.ts';
 import type { EventHub, Transport } from './event-hub.ts';
-import { type LoggedEvent, readLog } from './event-log.ts';
 import { closingIterator, EventStream } from './event-stream.ts';
+import { sizeOfTask } from './payload-size.ts';
 import { type EventPosition, isAfter } from './position.ts';
-import { endedStream, slowConsumer, type StreamClosed } from './stream-closed.ts';
+import { endedStream, slowConsumer, StreamClosed } from './stream-closed.ts';
 
 export interface AccountStreamOptions {
   hub: EventHub;
@@ -14,25 +15,33 @@ export interface AccountStreamOptions {
   after: EventPosition | null;
   accepts: (event: LoggedEvent) => boolean;
   transport: Transport;
-  /** True while the transport cannot take more (a WebSocket's send buffer is full). */
-  backedUp?: () => boolean;
 }
 
 export type StreamItem = LoggedEvent | StreamClosed;
 
 const HISTORY_PAGE = 500;
+/** An event's own fields, besides its task, as a response would print them. */
+const EVENT_BYTES = 200;
+
+function sizeOfItem(item: StreamItem): number {
+  return item instanceof StreamClosed ? 0 : EVENT_BYTES + sizeOfTask(item.task);
+}
 
 /**
  * An account's events: first those logged after `after`, then live ones, in
  * log order with no gap and no duplicate. Live events are registered for
  * before the history is read, and the hub's position at registration splits
- * the two: history up to it, live after it.
+ * the two: history up to it, live after it. What the stream holds
+ * undelivered, live events queued or a page of history, stays within the
+ * hub's limits for a listener: past them, it ends with SLOW_CONSUMER.
  */
 export async function accountEventStream(options: AccountStreamOptions): Promise<AsyncIterableIterator<StreamItem>> {
   let delivered: EventPosition | null = options.after;
   const resumeAfter = (): string | null => (delivered ? encodeEventCursor(delivered) : null);
+  const limits = options.hub.listenerLimits;
   const live = new EventStream<StreamItem>(
-    options.hub.listenerBuffer,
+    limits,
+    sizeOfItem,
     () => slowConsumer(resumeAfter()),
     () => {
       registration.unregister();
@@ -40,9 +49,7 @@ export async function accountEventStream(options: AccountStreamOptions): Promise
   );
   const registration = await options.hub.register(options.accountId, {
     sink: (event) => {
-      if (!options.accepts(event)) return;
-      if (options.backedUp?.()) live.cut(slowConsumer(resumeAfter()));
-      else live.push(event);
+      if (options.accepts(event)) live.push(event);
     },
     keyId: options.keyId,
     transport: options.transport,
@@ -55,12 +62,11 @@ export async function accountEventStream(options: AccountStreamOptions): Promise
   let historyFrom: EventPosition | null = options.after;
 
   async function nextHistory(): Promise<LoggedEvent | undefined> {
-    if (history.length === 0 && historyFrom) {
-      const page = await readLog({ after: historyFrom, accountId: options.accountId, limit: HISTORY_PAGE });
-      history = page.filter((event) => !isAfter(event, split));
-      historyFrom = history.length === HISTORY_PAGE ? (history.at(-1) ?? null) : null;
-      history = history.filter(options.accepts);
-      if (history.length === 0 && historyFrom) return nextHistory();
+    while (history.length === 0 && historyFrom) {
+      const page = await readLog({ after: historyFrom, accountId: options.accountId, limit: HISTORY_PAGE, bytes: limits.bytes });
+      const before = page.events.filter((event) => !isAfter(event, split));
+      historyFrom = page.more && before.length === page.events.length ? (page.events.at(-1) ?? null) : null;
+      history = before.filter(options.accepts);
     }
     return history.shift();
   }
@@ -73,7 +79,7 @@ export async function accountEventStream(options: AccountStreamOptions): Promise
     }
     for (;;) {
       const result = await live.next();
-      if (result.done || !('txid' in result.value)) return result;
+      if (result.done || result.value instanceof StreamClosed) return result;
       const event = result.value;
       if (delivered && !isAfter(event, delivered)) continue;
       delivered = event;

@@ -1,4 +1,6 @@
-import { type LoggedEvent, readLog, settledEnd } from './event-log.ts';
+import { type LoggedEvent, readLog, settledEnd } from '../db/sql/event-log.ts';
+import { SubscriptionLimitError } from '../domain/errors.ts';
+import type { StreamLimits } from './event-stream.ts';
 import { type EventPosition, LOG_START } from './position.ts';
 
 export type EventSink = (event: LoggedEvent) => void;
@@ -24,6 +26,10 @@ export interface Registration {
 }
 
 const BATCH = 500;
+/** One read holds each task once, however many of its events it has; this bounds the tasks. */
+const BATCH_BYTES = 64 * 1024 * 1024;
+/** Listeners handed an event between two turns of the event loop. */
+const FANOUT_TURN = 256;
 
 /**
  * This instance's one reader of the event log. Woken by commits here and by
@@ -37,6 +43,7 @@ export class EventHub {
   private readonly ends = new Set<Pick<Listener, 'keyId' | 'end'>>();
   private listeners = 0;
   private readonly byTransport: Record<Transport, number> = { websocket: 0, sse: 0 };
+  private readonly perKey = new Map<string, number>();
   /** When the last event this hub handed out was committed. */
   private deliveredAt: Date | undefined;
   /** Reads and registrations run one at a time, in order. */
@@ -46,8 +53,10 @@ export class EventHub {
   constructor(
     /** How reads of the log went, for the logs: failures are told once per outage. */
     private readonly reads: { failed(error: unknown): void; succeeded(): void },
-    /** How many undelivered events a listener may hold before it is cut off. */
-    readonly listenerBuffer: number,
+    /** How much a listener may hold undelivered before it is cut off. */
+    readonly listenerLimits: StreamLimits,
+    /** Listeners one key may have registered here at once. */
+    private readonly maxPerKey: number,
   ) {}
 
   /** Reads the log soon; wakes arriving while a read runs merge into one more read. */
@@ -62,12 +71,25 @@ export class EventHub {
   }
 
   /** Registers a sink for an account's events; resolves once the hub is current. */
+  /**
+   * Registers a sink for an account's events; resolves once the hub is
+   * current. A key over its number of listeners is refused at once.
+   */
   register(accountId: string, { sink, keyId, end, transport }: Listener): Promise<Registration> {
+    const held = this.perKey.get(keyId) ?? 0;
+    if (held >= this.maxPerKey) return Promise.reject(new SubscriptionLimitError('key', this.maxPerKey));
+    this.perKey.set(keyId, held + 1);
+    const release = (): void => {
+      const count = (this.perKey.get(keyId) ?? 1) - 1;
+      if (count > 0) this.perKey.set(keyId, count);
+      else this.perKey.delete(keyId);
+    };
     return new Promise((resolve, reject) => {
       this.enqueue(async () => {
         try {
           if (this.listeners === 0) this.position = await settledEnd();
         } catch (error) {
+          release();
           reject(error instanceof Error ? error : new Error(String(error)));
           return;
         }
@@ -84,6 +106,7 @@ export class EventHub {
           unregister: () => {
             if (!registered) return;
             registered = false;
+            release();
             this.listeners -= 1;
             this.byTransport[transport] -= 1;
             forAccount.delete(sink);
@@ -138,14 +161,20 @@ export class EventHub {
   private async drain(): Promise<void> {
     for (;;) {
       if (this.listeners === 0) return;
-      const events = await readLog({ after: this.position, limit: BATCH });
+      const { events, more } = await readLog({ after: this.position, limit: BATCH, bytes: BATCH_BYTES });
+      let handed = 0;
       for (const event of events) {
         this.position = { txid: event.txid, id: event.id };
         this.deliveredAt = event.at;
         const forAccount = this.sinks.get(event.accountId);
-        if (forAccount) for (const sink of forAccount) sink(event);
+        if (!forAccount) continue;
+        for (const sink of forAccount) {
+          sink(event);
+          // Each sink's listener runs its operation right after: in turns, so other requests get their share.
+          if (++handed % FANOUT_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
       }
-      if (events.length < BATCH) return;
+      if (!more) return;
     }
   }
 }

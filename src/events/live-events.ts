@@ -1,5 +1,6 @@
 import { onCommit } from '../db/commits.ts';
 import { EventHub } from './event-hub.ts';
+import type { StreamLimits } from './event-stream.ts';
 import { startWakeups } from './wakeups.ts';
 import type { Logger } from '../observability/logger.ts';
 import { outageLog } from '../observability/outage-log.ts';
@@ -19,7 +20,9 @@ export interface LiveEvents {
 export interface LiveEventOptions {
   databaseUrl: string;
   logger: Logger;
-  listenerBuffer: number;
+  listenerLimits: StreamLimits;
+  /** Listeners one key may have on this instance at once. */
+  maxListenersPerKey: number;
   pollMs: number;
   /**
    * Other channels heard on the same LISTEN connection, each with what this
@@ -32,7 +35,7 @@ export interface LiveEventOptions {
 export function startLiveEvents(options: LiveEventOptions): LiveEvents {
   const { databaseUrl, logger } = options;
   const reads = outageLog(logger, 'event log reader');
-  const hub = new EventHub(reads, options.listenerBuffer);
+  const hub = new EventHub(reads, options.listenerLimits, options.maxListenersPerKey);
   const wakeups = startWakeups({
     url: databaseUrl,
     onWake: () => {

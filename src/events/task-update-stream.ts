@@ -1,23 +1,15 @@
 import { TaskNotFoundError } from '../domain/errors.ts';
 import { isTerminal } from '../domain/task.ts';
-import type { Task } from '../generated/prisma/client.ts';
+import type { TaskRow } from '../db/sql/rows.ts';
 import { findAccountTask, type TaskRef } from '../db/sql/task-reads.ts';
 import type { EventHub, Transport } from './event-hub.ts';
 import { closingIterator, EventStream } from './event-stream.ts';
+import { sizeOfTask } from './payload-size.ts';
 import { taskAsOfEvent } from './task-as-of-event.ts';
-import { endedStream, slowConsumer, type StreamClosed } from './stream-closed.ts';
+import { endedStream, slowConsumer, StreamClosed } from './stream-closed.ts';
 
-export type TaskUpdate = Task | StreamClosed;
+export type TaskUpdate = TaskRow | StreamClosed;
 
-function sameSnapshot(a: Task, b: Task): boolean {
-  return a.state === b.state && a.progress === b.progress && a.attempts === b.attempts && a.updatedAt.getTime() === b.updatedAt.getTime();
-}
-
-/**
- * One task of the account: as it is now, then as each of its events left it,
- * ending after a terminal state. Changes are registered for before the task is
- * read, so none falls between the read and the stream.
- */
 export interface TaskUpdateOptions {
   hub: EventHub;
   accountId: string;
@@ -25,22 +17,25 @@ export interface TaskUpdateOptions {
   keyId: string;
   ref: TaskRef;
   transport: Transport;
-  /** True while the transport cannot take more (a WebSocket's send buffer is full). */
-  backedUp?: () => boolean;
 }
 
-export async function taskUpdateStream({
-  hub,
-  accountId,
-  keyId,
-  ref,
-  transport,
-  backedUp,
-}: TaskUpdateOptions): Promise<AsyncIterableIterator<TaskUpdate>> {
+function sizeOfUpdate(update: TaskUpdate): number {
+  return update instanceof StreamClosed ? 0 : sizeOfTask(update);
+}
+
+/**
+ * One task of the account: as it is now, then as each of its later changes
+ * left it, ending after a terminal state. Changes are registered for before
+ * the task is read, so none falls between the read and the stream, and a
+ * change the first answer already shows (the event reader may lag behind the
+ * read) is passed over by its version: the stream never goes backwards.
+ */
+export async function taskUpdateStream({ hub, accountId, keyId, ref, transport }: TaskUpdateOptions): Promise<AsyncIterableIterator<TaskUpdate>> {
   const found = await findAccountTask(accountId, ref);
   if (!found) throw new TaskNotFoundError();
   const live = new EventStream<TaskUpdate>(
-    hub.listenerBuffer,
+    hub.listenerLimits,
+    sizeOfUpdate,
     () => slowConsumer(null),
     () => {
       registration.unregister();
@@ -48,9 +43,7 @@ export async function taskUpdateStream({
   );
   const registration = await hub.register(accountId, {
     sink: (event) => {
-      if (event.taskId !== found.id) return;
-      if (backedUp?.()) live.cut(slowConsumer(null));
-      else live.push(taskAsOfEvent(event.task, event));
+      if (event.taskId === found.id) live.push(taskAsOfEvent(event.task, event));
     },
     keyId,
     transport,
@@ -68,7 +61,7 @@ export async function taskUpdateStream({
     live.close();
     throw new TaskNotFoundError();
   }
-  let last: Task | undefined;
+  let last: TaskRow | undefined;
   let ended = false;
 
   return closingIterator(live, async () => {
@@ -76,22 +69,20 @@ export async function taskUpdateStream({
       live.close();
       return { value: undefined, done: true };
     }
-    let update: TaskUpdate;
-    if (!last) {
-      update = current;
-    } else {
+    let update: TaskUpdate = current;
+    if (last) {
       for (;;) {
         const result = await live.next();
         if (result.done) return result;
         update = result.value;
-        if (!('state' in update) || !sameSnapshot(update, last)) break;
+        if (update instanceof StreamClosed || update.version > last.version) break;
       }
     }
-    if ('state' in update) {
+    if (update instanceof StreamClosed) {
+      ended = true;
+    } else {
       last = update;
       ended = isTerminal(update.state);
-    } else {
-      ended = true;
     }
     return { value: update, done: false };
   });

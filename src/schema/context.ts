@@ -10,8 +10,6 @@ export interface Context {
   events: EventHub;
   /** How the operation arrived, for streams to count their listeners by. */
   transport: Transport;
-  /** True while the transport cannot take more data (a WebSocket's full send buffer). */
-  backedUp?: () => boolean;
   /** Set when the caller's key is over its request rate: every root field answers it (schema/rate-limit-plugin.ts). */
   rateLimited?: RateLimitedError;
 }

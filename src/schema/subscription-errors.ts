@@ -9,8 +9,8 @@ import { graphQLError } from './graphql-error.ts';
  */
 export function asSubscriptionError(error: unknown): unknown {
   if (!(error instanceof DomainError)) return error;
-  const param = 'param' in error ? error.param : undefined;
-  return graphQLError(error.code, error.message, param === undefined ? {} : { param });
+  // The error's own fields (param, limit, retryAfterSeconds, ...), as a result union would show them.
+  return graphQLError(error.code, error.message, Object.fromEntries(Object.entries(error)));
 }
 
 export function streamClosedError(closed: StreamClosed): GraphQLError {

@@ -9,7 +9,7 @@ import { useTestGateway } from '../helpers/gateway.ts';
 import { waitUntil } from '../helpers/wait.ts';
 
 const BUFFER = 20;
-const gateway = useTestGateway({ listenerBuffer: BUFFER });
+const gateway = useTestGateway({ listenerBuffer: BUFFER, env: { TASKGATE_LISTENER_BUFFER_BYTES: String(512 * 1024) } });
 
 async function drain(stream: AsyncIterator<StreamItem>, count: number): Promise<StreamItem[]> {
   const items: StreamItem[] = [];
@@ -58,22 +58,26 @@ describe('a listener that stops reading', () => {
     await reader.return?.();
   });
 
-  it('is closed at once when its transport reports a full send buffer', async () => {
-    const account = await givenAccount(100);
-    let full = false;
+  it('is closed once what it holds passes its bytes, however few events that is', async () => {
+    const account = await givenAccount(1_000);
+    const client = clientOf(gateway, account.apiKey);
     const stream = await accountEventStream({
       hub: gateway.events,
       accountId: account.accountId,
       keyId: UNUSED_KEY_ID,
       after: null,
       accepts: () => true,
-      transport: 'websocket',
-      backedUp: () => full,
+      transport: 'sse',
     });
-    full = true;
-    await clientOf(gateway, account.apiKey).submit({ model: 'upscale' });
-    const first = await stream.next();
-    expect(first.value).toBeInstanceOf(StreamClosed);
+    const before = gateway.events.listenerCount;
+    // Three tasks of about 300 KiB each: well under the count, over the 512 KiB the gateway allows.
+    const heavy = 'x'.repeat(300 * 1024);
+    for (let n = 0; n < 3; n++) await client.submit({ model: 'upscale', input: { n, heavy } });
+    await waitUntil(() => gateway.events.listenerCount === before - 1);
+
+    const items = await drain(stream, 5);
+    expect(items.at(-1)).toMatchObject({ code: 'SLOW_CONSUMER' });
+    expect(items.length).toBeLessThan(3);
     expect((await stream.next()).done).toBe(true);
   });
 });

@@ -88,12 +88,15 @@ describe('a revoked key loses its open streams', () => {
     const events = 'subscription { taskEvents { cursor type } }';
     const revokedSocket = wsClient(gateway.url, world.apiKey);
     const otherSocket = wsClient(gateway.url, otherKey);
+    const before = gateway.events.listenerCount;
     try {
       const overWs = subscribeWs(revokedSocket, events);
       const taskOverWs = subscribeWs(revokedSocket, 'subscription($id: ID!) { taskUpdated(taskId: $id) { state } }', { id: world.pendingTask });
       const overSse = await subscribeSse(gateway.url, world.apiKey, events);
       const kept = subscribeWs(otherSocket, events);
       expect((await taskOverWs.next())?.errors).toBeUndefined();
+      // All four registered: an events stream hears only what is logged after its registration.
+      await waitUntil(() => gateway.events.listenerCount === before + 4);
       // A first event on every events stream shows all are registered before the revocation.
       await gateway.gql('mutation { submitTask(input: { model: "image-fast", input: {} }) { __typename } }', {}, otherKey);
       for (const stream of [overWs, overSse, kept]) expect((await stream.next())?.errors).toBeUndefined();

@@ -54,6 +54,8 @@ export interface TaskEventRow {
   type: TaskEventType;
   state: TaskState;
   progress: number;
+  /** The task's version after the change; null for events logged before versions were. */
+  version: number | null;
   txid: bigint;
   at: Date;
 }

@@ -1,6 +1,6 @@
 import { db } from '../../db/client.ts';
 import { encodeEventCursor } from '../../events/cursor.ts';
-import type { LoggedEvent } from '../../events/event-log.ts';
+import type { LoggedEvent } from '../../db/sql/event-log.ts';
 import type { TaskEvent } from '../../generated/prisma/client.ts';
 import { builder } from '../builder.ts';
 import { TaskEventTypeEnum, TaskStateEnum } from '../enums.ts';

@@ -1,7 +1,7 @@
 import { InvalidParamError } from '../../domain/errors.ts';
 import { accountEventStream } from '../../events/account-event-stream.ts';
 import { decodeEventCursor } from '../../events/cursor.ts';
-import { isRetained } from '../../events/event-log.ts';
+import { isRetained } from '../../db/sql/event-log.ts';
 import { StreamClosed } from '../../events/stream-closed.ts';
 import { taskUpdateStream } from '../../events/task-update-stream.ts';
 import { EVENT_RETENTION_NOTE } from '../../events/retention.ts';
@@ -41,7 +41,6 @@ builder.subscriptionFields((t) => ({
           keyId: client.apiKeyId,
           ref,
           transport: ctx.transport,
-          backedUp: ctx.backedUp,
         });
       }),
     resolve: (update) => {
@@ -73,7 +72,6 @@ builder.subscriptionFields((t) => ({
           after,
           accepts: (event) => (!taskIds || taskIds.includes(event.taskId)) && (!types || types.includes(event.type)),
           transport: ctx.transport,
-          backedUp: ctx.backedUp,
         });
       }),
     resolve: (item) => {
