@@ -4,6 +4,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { useNestingLimit } from './http/nesting-limit.ts';
 import { useQueryStringParams } from './http/query-string-params.ts';
 import { useRequestErrorStatus } from './http/request-error-status.ts';
 import { useSharedStreamExecution } from './http/shared-stream-execution.ts';
@@ -77,6 +78,7 @@ function corsOf(origins: readonly string[]) {
 /** The GraphQL server as a fetch handler; nothing listens until the gateway serves it. */
 export function createApp(deps: AppDeps): App {
   const plugins: Plugin[] = [
+    useNestingLimit(),
     maxAliasesPlugin({ n: OPERATION_LIMITS.aliases }),
     maxTokensPlugin({ n: OPERATION_LIMITS.tokens }),
     useQueryStringParams(),

@@ -28,24 +28,36 @@ export class MigrationError extends Error {
   override name = 'MigrationError';
 }
 
+/**
+ * Applies one migration and records it finished in one transaction: a
+ * process killed at any moment, even while its migration waits for a lock
+ * and its session goes on without it, leaves either both (the session
+ * commits them together) or neither. A migration that fails is recorded as
+ * failed, as `prisma migrate deploy` records it, so it is not retried blind.
+ */
 async function apply(client: pg.Client, migration: Migration): Promise<void> {
   const id = randomUUID();
-  await client.query(
-    'INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ($1, $2, $3)',
-    [id, migration.checksum, migration.name],
-  );
   try {
-    // One multi-statement simple query runs as one implicit transaction, as under Prisma.
+    await client.query('BEGIN');
+    await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ($1, $2, $3)', [
+      id,
+      migration.checksum,
+      migration.name,
+    ]);
     await client.query(migration.sql);
+    await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
+    await client.query('COMMIT');
   } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
     const message = error instanceof Error ? error.message : String(error);
-    await client.query('UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1', [id, message]);
+    await client.query('INSERT INTO "_prisma_migrations" (id, checksum, migration_name, logs) VALUES ($1, $2, $3, $4)', [
+      id,
+      migration.checksum,
+      migration.name,
+      message,
+    ]);
     throw new MigrationError(`migration ${migration.name} failed: ${message}`);
   }
-  await client.query(
-    'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
-    [id],
-  );
 }
 
 /**

@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.ts';
 import { MIGRATIONS_DIR, readMigrations } from '../../src/db/migrations.ts';
 import { queryOnce } from '../../src/db/query-once.ts';
+import { backendsOf } from '../helpers/backends.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { entryPath, runProcess } from '../helpers/processes.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const databases: TestDatabase[] = [];
 
@@ -75,5 +80,39 @@ describe('migrations on start', () => {
 
     expect(await queryOnce(url, `SELECT to_regclass('"Half"') IS NULL AS gone`)).toEqual([{ gone: true }]);
     await expect(migrate(url, [broken])).rejects.toThrow(/failed earlier/);
+  });
+
+  it('survive a start killed while a migration waits for a lock: the next start finds it applied, once', async () => {
+    const url = await emptyDatabase();
+    await migrate(url);
+    const pending = {
+      name: '20990101000000_add_column',
+      sql: 'ALTER TABLE "Model" ADD COLUMN "note" text;',
+      checksum: createHash('sha256').update('20990101000000_add_column').digest('hex'),
+    };
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE "Model" IN ACCESS EXCLUSIVE MODE');
+    const script = `const { migrate } = await import(${JSON.stringify(pathToFileURL(entryPath('main').replace(/main\.js$/, 'db/migrate.js')).href)});
+      await migrate(process.env.URL, [${JSON.stringify(pending)}]);`;
+    const starting = runProcess(process.execPath, ['--input-type=module', '-e', script], { URL: url, PGAPPNAME: 'taskgate-migrating' });
+    try {
+      // Its migration waits on the lock; then the process dies as kill -9 kills it.
+      await waitUntil(async () => (await backendsOf(url, 'taskgate-migrating')).some((backend) => backend.waitEventType === 'Lock'));
+      starting.child.kill('SIGKILL');
+      await starting.exited();
+    } finally {
+      await holder.query('COMMIT');
+      await holder.end();
+    }
+    // Its session, left behind, finishes the migration with its record or not at all: the next start
+    // waits for it, then either finds the migration applied or applies it.
+    const applied = await migrate(url, [...(await readMigrations()), pending]);
+    expect([[], [pending.name]]).toContainEqual(applied);
+    const history = await queryOnce<HistoryRow>(url, `SELECT * FROM "_prisma_migrations" WHERE migration_name = '${pending.name}'`);
+    expect(history).toHaveLength(1);
+    expect(history[0]?.finished_at).toBeInstanceOf(Date);
+    expect(await queryOnce(url, `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'Model' AND column_name = 'note'`)).toEqual([{ n: 1 }]);
   });
 });
