@@ -8,51 +8,70 @@ interface HttpExtension {
 }
 
 /**
- * The error with a plain HTTP status of 400, unless it carries a status of its
- * own or is a masked unexpected error (such as the database being down while
- * the context was built): that is the server's fault, and stays a 500.
+ * Failures of a well-formed request's document: it did not parse, validate,
+ * pass the operation limits or coerce its variables. GraphQL over HTTP answers
+ * them 200 to a client that accepts only application/json and 4xx to one that
+ * accepts application/graphql-response+json; yoga does so for errors marked
+ * `spec`. A request that is not GraphQL over HTTP at all (a body that is not
+ * JSON, no query, variables that are not a map) stays 400 for every client.
  */
-function asBadRequest(error: GraphQLError): GraphQLError {
+const DOCUMENT_FAILURES: ReadonlySet<ErrorCode> = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'QUERY_TOO_COMPLEX']);
+
+/**
+ * The error with its registered code and a status of 400, unless it carries
+ * another status of its own (413, 415, 429…) or is a masked unexpected error
+ * (such as the database being down while the context was built): that is the
+ * server's fault, and stays a 500.
+ */
+function withRequestStatus(error: GraphQLError): GraphQLError {
   if (error.extensions.unexpected === true) return error;
   const http: HttpExtension | undefined = error.extensions.http ?? undefined;
-  if (http?.status !== undefined && !http.spec) return error;
+  if (http?.status !== undefined && http.status !== 400) return error;
+  const code = codeOf(error);
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
     originalError: error.originalError,
-    extensions: { ...error.extensions, ...errorExtensions(codeOf(error)), http: { status: http?.status ?? 400 } },
+    extensions: { ...error.extensions, ...errorExtensions(code), http: { status: 400, spec: DOCUMENT_FAILURES.has(code) } },
   });
 }
 
 /**
  * The registered code of a request that never ran: its own when it has one
- * (yoga's GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT), a
- * limit's (graphql-armor's alias and token limits give none), else a bad request.
+ * (yoga's GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST), a
+ * limit's (graphql-armor's token limit gives none), a variable's that did not
+ * coerce (the executor gives none), else a bad request.
  */
 function codeOf(error: GraphQLError): ErrorCode {
   const code = error.extensions.code;
   if (isErrorCode(code)) return code;
-  return /\b(?:aliases|token) limit\b|\blimit of \d+/i.test(error.message) ? 'QUERY_TOO_COMPLEX' : 'BAD_REQUEST';
+  if (/\b(?:aliases|token) limit\b|\blimit of \d+/i.test(error.message)) return 'QUERY_TOO_COMPLEX';
+  return /^Variable "\$/.test(error.message) ? 'BAD_USER_INPUT' : 'BAD_REQUEST';
+}
+
+/**
+ * The cost limits are checked as the first root field starts, so their
+ * refusal arrives as `data: null`; nothing ran, and it is answered as the
+ * request error it is.
+ */
+function isComplexityRefusal(result: ExecutionResult): boolean {
+  return result.data === null && (result.errors ?? []).every((error) => error.extensions.code === 'QUERY_TOO_COMPLEX');
 }
 
 function isSingleResult(result: unknown): result is ExecutionResult {
   return typeof result === 'object' && result !== null && !Array.isArray(result) && !(Symbol.asyncIterator in result);
 }
 
-/**
- * A request that never reached execution (it did not parse, validate, pass
- * the operation limits or coerce its variables) is answered 400 whatever the
- * Accept header, as SPEC §6 asks; graphql-yoga would answer 200 to clients
- * that accept only application/json.
- */
+/** A request that never reached execution is answered with its registered code and the status GraphQL over HTTP gives it (SPEC §6). */
 export function useRequestErrorStatus(): Plugin {
   return {
     onResultProcess(payload) {
       const { result } = payload;
-      if (!isSingleResult(result) || !result.errors?.length || 'data' in result) return;
-      payload.setResult({ ...result, errors: result.errors.map(asBadRequest) });
+      if (!isSingleResult(result) || !result.errors?.length) return;
+      if ('data' in result && !isComplexityRefusal(result)) return;
+      payload.setResult({ errors: result.errors.map(withRequestStatus), ...(result.extensions ? { extensions: result.extensions } : {}) });
     },
   };
 }
