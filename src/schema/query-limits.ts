@@ -1,5 +1,5 @@
 import type { ComplexityErrorFn, FieldComplexityFunction } from '@pothos/plugin-complexity';
-import { getNullableType, isListType } from 'graphql';
+import { getNamedType, getNullableType, isListType } from 'graphql';
 import { graphQLError } from './graphql-error.ts';
 import type { Context } from './context.ts';
 
@@ -10,10 +10,17 @@ export const DEFAULT_PAGE = 20;
 /** Larger pages are cut to this size, so they cost no more than it. */
 export const MAX_PAGE = 100;
 const LIST_MULTIPLIER = 10;
+/**
+ * A JSON field (a task's input or output) may hold up to 1 MiB, where other
+ * fields hold a few bytes: at this cost one operation reads at most about 80
+ * of them, so what one request makes the gateway hold stays near 80 MiB.
+ */
+const JSON_FIELD_COST = 250;
 
 /**
  * A connection costs its page size times its selection; its `edges` list is
- * that page, so it does not multiply again. Other lists count as ten items.
+ * that page, so it does not multiply again. Other lists count as ten items,
+ * and a JSON field as what it may hold.
  */
 export const fieldComplexity: FieldComplexityFunction<Context, Record<string, unknown>> = (args, _ctx, field) => {
   if (field.args.some((arg) => arg.name === 'first')) {
@@ -21,6 +28,7 @@ export const fieldComplexity: FieldComplexityFunction<Context, Record<string, un
     return { field: 1, multiplier: Math.min(Math.max(size ?? DEFAULT_PAGE, 1), MAX_PAGE) };
   }
   if (field.name === 'edges') return { field: 1, multiplier: 1 };
+  if (getNamedType(field.type).name === 'JSON') return JSON_FIELD_COST;
   return isListType(getNullableType(field.type)) ? { field: 1, multiplier: LIST_MULTIPLIER } : 1;
 };
 
