@@ -1,10 +1,8 @@
-import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
-import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { useNestingLimit } from './http/nesting-limit.ts';
+import { operationLimitPlugins } from './http/operation-limits.ts';
 import { useQueryStringParams } from './http/query-string-params.ts';
 import { useRequestErrorStatus } from './http/request-error-status.ts';
 import { useSharedStreamExecution } from './http/shared-stream-execution.ts';
@@ -19,8 +17,6 @@ import { keyIdOf } from './auth/caller.ts';
 import type { RateLimiter } from './auth/rate-limiter.ts';
 
 export type App = YogaServerInstance<Record<string, unknown>, Context>;
-
-export const OPERATION_LIMITS = { aliases: 30, tokens: 5_000 };
 
 const EXAMPLE_QUERY = `# Set your API key in the Headers tab: {"Authorization": "Bearer tg_api_..."}
 mutation Submit {
@@ -78,9 +74,7 @@ function corsOf(origins: readonly string[]) {
 /** The GraphQL server as a fetch handler; nothing listens until the gateway serves it. */
 export function createApp(deps: AppDeps): App {
   const plugins: Plugin[] = [
-    useNestingLimit(),
-    maxAliasesPlugin({ n: OPERATION_LIMITS.aliases }),
-    maxTokensPlugin({ n: OPERATION_LIMITS.tokens }),
+    ...operationLimitPlugins(),
     useQueryStringParams(),
     useRequestErrorStatus(),
     useSharedStreamExecution(),

@@ -1,3 +1,5 @@
+import { isStorableText } from './text.ts';
+
 /** A value JSON can hold, as PostgreSQL's jsonb stores it. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key in string]?: JsonValue };
 
@@ -13,9 +15,6 @@ export function canonicalJson(value: unknown): string {
 /** Deeper JSON is refused: nothing needs it, and code that walks JSON recursively would overflow its stack on it. */
 export const MAX_JSON_DEPTH = 1_000;
 
-// eslint-disable-next-line no-control-regex -- the NUL character is the point
-const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /**
  * Why PostgreSQL could not store `value` as jsonb (it refuses the NUL
  * character and unpaired surrogates in strings and keys), or why it is too
@@ -27,13 +26,13 @@ export function unstorableJson(value: unknown): string | undefined {
   for (let next = pending.pop(); next; next = pending.pop()) {
     const [item, depth] = next;
     if (typeof item === 'string') {
-      if (UNSTORABLE_TEXT.test(item)) return 'a NUL character or an unpaired surrogate in a string';
+      if (!isStorableText(item)) return 'a NUL character or an unpaired surrogate in a string';
       continue;
     }
     if (item === null || typeof item !== 'object') continue;
     if (depth >= MAX_JSON_DEPTH) return `nesting deeper than ${MAX_JSON_DEPTH} levels`;
     for (const [key, inner] of Object.entries(item)) {
-      if (UNSTORABLE_TEXT.test(key)) return 'a NUL character or an unpaired surrogate in a key';
+      if (!isStorableText(key)) return 'a NUL character or an unpaired surrogate in a key';
       pending.push([inner, depth + 1]);
     }
   }

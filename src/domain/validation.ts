@@ -1,4 +1,5 @@
 import { InvalidParamError } from './errors.ts';
+import { isStorableText } from './text.ts';
 
 export const MAX_INPUT_BYTES = 1024 * 1024;
 export const MAX_OUT_TASK_ID_LENGTH = 255;
@@ -17,9 +18,11 @@ export function validateJsonSize(serialized: string, param: string): void {
   }
 }
 
+/** An idempotency key is compared exactly, so it must be stored exactly: no control characters, no unpaired surrogates. */
 export function validateOutTaskId(outTaskId: string, param = 'outTaskId'): string {
+  const length = outTaskId.length;
   // eslint-disable-next-line no-control-regex
-  if (outTaskId.length === 0 || outTaskId.length > MAX_OUT_TASK_ID_LENGTH || /[\u0000-\u001f]/.test(outTaskId)) {
+  if (length === 0 || length > MAX_OUT_TASK_ID_LENGTH || /[\u0000-\u001f]/.test(outTaskId) || !isStorableText(outTaskId)) {
     throw new InvalidParamError(param, `${param} must be 1 to ${MAX_OUT_TASK_ID_LENGTH} printable characters.`);
   }
   return outTaskId;

@@ -40,14 +40,13 @@ function withRequestStatus(error: GraphQLError): GraphQLError {
 
 /**
  * The registered code of a request that never ran: its own when it has one
- * (yoga's GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST), a
- * limit's (graphql-armor's token limit gives none), a variable's that did not
- * coerce (the executor gives none), else a bad request.
+ * (yoga's GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST, the
+ * limits' QUERY_TOO_COMPLEX), a variable's that did not coerce (the executor
+ * gives none), else a bad request.
  */
 function codeOf(error: GraphQLError): ErrorCode {
   const code = error.extensions.code;
   if (isErrorCode(code)) return code;
-  if (/\b(?:aliases|token) limit\b|\blimit of \d+/i.test(error.message)) return 'QUERY_TOO_COMPLEX';
   return /^Variable "\$/.test(error.message) ? 'BAD_USER_INPUT' : 'BAD_REQUEST';
 }
 

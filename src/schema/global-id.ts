@@ -1,5 +1,6 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { InvalidParamError } from '../domain/errors.ts';
+import { invalidArgument } from './invalid-argument.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -25,14 +26,14 @@ export function decodeIdOf(typename: string, globalId: string, param: string): s
 }
 
 /**
- * A page cursor of a connection keyed by uuid, as Pothos writes it
- * (base64 of `GPC:S:<id>`); anything else is InvalidParamError naming `param`,
- * rather than a query the database would refuse.
+ * The row id inside a page cursor of a connection keyed by uuid, as Pothos
+ * writes it (base64 of `GPC:S:<id>`); anything else is refused naming
+ * `param` (as InvalidParamError where the field returns that type), rather
+ * than a query the database would refuse.
  */
-export function checkUuidCursor(cursor: string | null | undefined, param: string): void {
-  if (cursor == null) return;
+export function uuidOfCursor(cursor: string, param: string, typed: boolean): string {
   const text = Buffer.from(cursor, 'base64').toString('utf8');
-  if (!text.startsWith('GPC:S:') || !isUuid(text.slice('GPC:S:'.length))) {
-    throw new InvalidParamError(param, `${param} is not a cursor of this connection.`);
-  }
+  const id = text.slice('GPC:S:'.length);
+  if (!text.startsWith('GPC:S:') || !isUuid(id)) throw invalidArgument(typed, param, `${param} is not a cursor of this connection.`);
+  return id;
 }

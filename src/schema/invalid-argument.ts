@@ -10,3 +10,11 @@ export function invalidArgument(typed: boolean, param: string | null, message: s
   if (typed) return new InvalidParamError(param, message);
   return graphQLError('INVALID_PARAM', message, { param });
 }
+
+/** Whether a field's result union (its Pothos options' `errors`) has InvalidParamError. */
+export function answersInvalidParam(options: object): boolean {
+  const errors: unknown = 'errors' in options ? options.errors : undefined;
+  const types: unknown = typeof errors === 'object' && errors !== null && 'types' in errors ? errors.types : undefined;
+  return Array.isArray(types) && types.includes(InvalidParamError);
+}
+

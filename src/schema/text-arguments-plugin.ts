@@ -1,13 +1,14 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import type { GraphQLFieldResolver } from 'graphql';
-import { invalidArgument } from './invalid-argument.ts';
+import { isStorableText } from '../domain/text.ts';
+import { answersInvalidParam, invalidArgument } from './invalid-argument.ts';
 
-/** The path (`input.model`, `models.0`) of the first string in `value` holding a NUL character. */
-function nulPath(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+/** The path (`input.model`, `models.0`) of the first string in `value` PostgreSQL cannot store exactly. */
+function unstorablePath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return isStorableText(value) ? undefined : path;
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, item] of Object.entries(value)) {
-    const found = nulPath(item, path === '' ? key : `${path}.${key}`);
+    const found = unstorablePath(item, path === '' ? key : `${path}.${key}`);
     if (found !== undefined) return found;
   }
   return undefined;
@@ -16,7 +17,9 @@ function nulPath(value: unknown, path: string): string | undefined {
 /**
  * PostgreSQL cannot store the NUL character in text, and fails the whole
  * statement on one; a model name, a filter or an error message holding one
- * became "Unexpected error". This refuses such an argument on every field,
+ * became "Unexpected error". An unpaired surrogate is stored as U+FFFD, so
+ * two idempotency keys holding different ones became one key. This refuses
+ * such an argument on every field,
  * before its resolver runs: InvalidParamError naming it where the field
  * returns that type, else a GraphQL error with the same code.
  */
@@ -26,11 +29,11 @@ export class TextArgumentsPlugin<Types extends SchemaTypes> extends BasePlugin<T
     fieldConfig: PothosOutputFieldConfig<Types>,
   ): GraphQLFieldResolver<unknown, Types['Context'], object> {
     if (Object.keys(fieldConfig.args).length === 0) return resolver;
-    const typed = 'errors' in fieldConfig.pothosOptions;
+    const typed = answersInvalidParam(fieldConfig.pothosOptions);
     return (parent, args, context, info) => {
-      const param = nulPath(args, '');
+      const param = unstorablePath(args, '');
       if (param === undefined) return resolver(parent, args, context, info);
-      throw invalidArgument(typed, param, `${param} cannot contain the NUL character.`);
+      throw invalidArgument(typed, param, `${param} cannot contain the NUL character or an unpaired surrogate.`);
     };
   }
 }

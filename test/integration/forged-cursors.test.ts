@@ -50,6 +50,59 @@ describe('a forged page cursor is INVALID_PARAM naming it, never a failure insid
   });
 });
 
+const PAGE = '(first: $first, last: $last, after: $after, before: $before)';
+const PAGE_VARIABLES = '($first: Int, $last: Int, $after: String, $before: String)';
+const TASKS = `query${PAGE_VARIABLES} {
+  tasks${PAGE} { __typename ... on TaskConnection { edges { cursor } } ... on InvalidParamError { param message } }
+}`;
+const ACCOUNT_TASKS = `query${PAGE_VARIABLES} { account { ... on Account { tasks${PAGE} { edges { cursor } } } } }`;
+/** A page of three from the cursor, either way. */
+const pageFrom = (param: string, cursor: string) => (param === 'after' ? { first: 3, after: cursor } : { last: 3, before: cursor });
+
+describe('a cursor Pothos cannot read at all is INVALID_PARAM naming the argument', () => {
+  it.each([
+    ['tasks', TASKS],
+    ['Account.tasks', ACCOUNT_TASKS],
+    ['the ledger', 'query($first: Int, $after: String) { account { ... on Account { ledger(first: $first, after: $after) { edges { cursor } } } } }'],
+  ])('%s', async (_list, query) => {
+    const { apiKey } = await givenAccount(10);
+    const res = await gateway.gql<{ tasks?: { param?: string } }>(query, { first: 3, after: base64('not a cursor') }, apiKey);
+    const param = res.data?.tasks?.param ?? res.errors?.[0]?.extensions?.param;
+    expect(param).toBe('after');
+  });
+});
+
+describe('a task cursor of another account is answered exactly as one never issued', () => {
+  it.each(['after', 'before'])('tasks(%s:) and Account.tasks', async (param) => {
+    const owner = await givenAccount(10);
+    const other = await givenAccount(10);
+    const foreign = await clientOf(gateway, owner.apiKey).submit({ model: 'upscale' });
+    // A task of the caller's own, newer than the foreign one, which a page from the foreign task's position would show.
+    await clientOf(gateway, other.apiKey).submit({ model: 'upscale' });
+    const cursorOf = (id: string) => base64(`GPC:S:${Buffer.from(id, 'base64').toString().split(':')[1]}`);
+    const never = base64('GPC:S:0190a0a0-0000-7000-8000-000000000000');
+    const foreignAnswer = await gateway.gql(TASKS, pageFrom(param, cursorOf(foreign.id)), other.apiKey);
+    expect(foreignAnswer).toEqual(await gateway.gql(TASKS, pageFrom(param, never), other.apiKey));
+    expect(foreignAnswer.data?.tasks).toEqual({ __typename: 'InvalidParamError', param, message: `${param} is not a cursor of this connection.` });
+    const foreignAccountPage = await gateway.gql(ACCOUNT_TASKS, pageFrom(param, cursorOf(foreign.id)), other.apiKey);
+    expect(foreignAccountPage).toEqual(await gateway.gql(ACCOUNT_TASKS, pageFrom(param, never), other.apiKey));
+    expect(foreignAccountPage.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_PARAM', param });
+  });
+
+  it("of the caller's own task, served", async () => {
+    const { apiKey } = await givenAccount(10);
+    const client = clientOf(gateway, apiKey);
+    await client.submit({ model: 'upscale' });
+    await client.submit({ model: 'upscale' });
+    const first = await gateway.gql<{ tasks: { edges: { cursor: string }[] } }>(TASKS, { first: 3 }, apiKey);
+    const [newest, older] = first.data?.tasks.edges ?? [];
+    const next = await gateway.gql<{ tasks: { edges: { cursor: string }[] } }>(TASKS, pageFrom('after', newest?.cursor ?? ''), apiKey);
+    expect(next.data?.tasks.edges).toEqual([older]);
+    const back = await gateway.gql<{ tasks: { edges: { cursor: string }[] } }>(TASKS, pageFrom('before', older?.cursor ?? ''), apiKey);
+    expect(back.data?.tasks.edges).toEqual([newest]);
+  });
+});
+
 describe('an event cursor past what the log can hold is INVALID_PARAM', () => {
   it.each([
     ['a position past bigint', 'ev1:9999999999999999999:9999999999999999999'],

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OPERATION_LIMITS } from '../../src/app.ts';
+import { OPERATION_LIMITS } from '../../src/http/operation-limits.ts';
 import { MAX_BODY_BYTES } from '../../src/http/body-limit.ts';
 import { QUERY_LIMITS } from '../../src/schema/query-limits.ts';
 import { clientOf } from '../helpers/client.ts';
@@ -262,16 +262,21 @@ describe('the operation limits', () => {
     expect(error?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', status: 400, retryable: false, limit: 'breadth' });
   });
 
-  it('refuses more aliases than the limit 400', async () => {
-    const aliases = Array.from({ length: OPERATION_LIMITS.aliases + 1 }, (_, i) => `m${i}: models { name }`);
+  it.each([
+    ['fields', (i: number) => `m${i}: models { name }`],
+    ['__typename', (i: number) => `t${i}: __typename`],
+  ])('refuses more aliases of %s than the limit 400 QUERY_TOO_COMPLEX', async (_kind, alias) => {
+    const aliases = Array.from({ length: OPERATION_LIMITS.aliases + 1 }, (_, i) => alias(i));
     const [error] = expectErrors(await post(`{ ${aliases.join(' ')} }`), 400);
-    expect(error?.message).toMatch(`Aliases limit of ${OPERATION_LIMITS.aliases} exceeded`);
+    expect(error?.message).toBe(`Aliases limit of ${OPERATION_LIMITS.aliases} exceeded, found ${OPERATION_LIMITS.aliases + 1}.`);
+    expect(error?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', status: 400, retryable: false, limit: 'aliases' });
   });
 
-  it('refuses more tokens than the limit 400', async () => {
+  it('refuses more tokens than the limit 400 QUERY_TOO_COMPLEX', async () => {
     const query = `{ models { ${'name '.repeat(OPERATION_LIMITS.tokens)} } }`;
     const [error] = expectErrors(await post(query), 400);
-    expect(error?.message).toMatch(`Token limit of ${OPERATION_LIMITS.tokens} exceeded`);
+    expect(error?.message).toMatch(new RegExp(`^Token limit of ${OPERATION_LIMITS.tokens} exceeded`));
+    expect(error?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', status: 400, retryable: false, limit: 'tokens' });
   });
 });
 

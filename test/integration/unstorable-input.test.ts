@@ -23,7 +23,7 @@ function nested(levels: number): unknown {
 async function postRaw(query: string, variablesJson: string, key: string) {
   const response = await fetch(gateway.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${key}` },
     body: `{"query": ${JSON.stringify(query)}, "variables": ${variablesJson}}`,
   });
   return { status: response.status, body: (await response.json()) as { errors?: { message: string }[] } };
@@ -72,23 +72,37 @@ describe('JSON PostgreSQL cannot store is refused as bad input (400), before the
   });
 });
 
-describe('an outTaskId PostgreSQL cannot store is InvalidParamError naming it, wherever a task is named by one', () => {
-  it('task, cancelTask', async () => {
-    const { apiKey } = await givenAccount(10);
+describe.each([
+  ['a NUL character', NUL],
+  ['an unpaired surrogate', `key-${LONE_SURROGATE}`],
+])('an outTaskId with %s is InvalidParamError naming it, wherever a task is named by one', (_kind, outTaskId) => {
+  it('submitTask, task, cancelTask', async () => {
+    const { apiKey, accountId } = await givenAccount(10);
     const client = clientOf(gateway, apiKey);
-    expect(await client.task({ outTaskId: NUL })).toMatchObject({ __typename: 'InvalidParamError', param: 'outTaskId' });
-    expect(await client.cancel({ outTaskId: NUL })).toMatchObject({ __typename: 'InvalidParamError', param: 'outTaskId' });
+    const submitted = await gateway.gql<{ submitTask: unknown }>(SUBMIT, { input: { model: 'upscale', outTaskId } }, apiKey);
+    expect(submitted.data?.submitTask).toEqual({ __typename: 'InvalidParamError', param: 'input.outTaskId' });
+    expect(await taskCount(accountId)).toBe(0);
+    expect(await client.task({ outTaskId })).toMatchObject({ __typename: 'InvalidParamError', param: 'outTaskId' });
+    expect(await client.cancel({ outTaskId })).toMatchObject({ __typename: 'InvalidParamError', param: 'outTaskId' });
   });
 
   it('taskUpdated', async () => {
     const { apiKey } = await givenAccount(10);
-    const stream = await subscribeSse(gateway.url, apiKey, 'subscription($k: String) { taskUpdated(outTaskId: $k) { id } }', { k: NUL });
+    const stream = await subscribeSse(gateway.url, apiKey, 'subscription($k: String) { taskUpdated(outTaskId: $k) { id } }', { k: outTaskId });
     try {
       expect((await stream.next())?.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_PARAM', param: 'outTaskId' });
     } finally {
       await stream.close();
     }
   });
+});
+
+it('two outTaskIds that differ only in their unpaired surrogates are not merged into one task', async () => {
+  const { apiKey } = await givenAccount(10);
+  const submit = (outTaskId: string) => gateway.gql<{ submitTask: { __typename: string } }>(SUBMIT, { input: { model: 'upscale', outTaskId } }, apiKey);
+  expect((await submit('k\ud800')).data?.submitTask.__typename).toBe('InvalidParamError');
+  expect((await submit('k\udfff')).data?.submitTask.__typename).toBe('InvalidParamError');
+  expect((await submit('k\ud83d\ude00')).data?.submitTask.__typename).toBe('Task');
 });
 
 describe('a NUL character in any other text argument is InvalidParamError naming it', () => {

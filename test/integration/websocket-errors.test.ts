@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
-import { OPERATION_LIMITS } from '../../src/app.ts';
+import { OPERATION_LIMITS } from '../../src/http/operation-limits.ts';
 import { clientOf } from '../helpers/client.ts';
 import { givenAccount } from '../helpers/factories.ts';
 import { useTestGateway } from '../helpers/gateway.ts';

@@ -31,6 +31,8 @@ function accountTaskStatements(name: string, select: string) {
 export const ACCOUNT_TASK_SNAPSHOT = accountTaskStatements('account_task_snapshot', SNAPSHOT);
 const ACCOUNT_TASK = accountTaskStatements('account_task', 'SELECT t.* FROM "Task" t');
 
+const ACCOUNT_TASK_EXISTS = sql<ById>('account_task_exists', 'SELECT 1 AS found FROM "Task" WHERE id = :id::uuid AND "accountId" = :accountId::uuid');
+
 export const TASK_BY_ID = sql<{ id: string }>('task_snapshot_by_id', `${SNAPSHOT} WHERE t.id = :id::uuid`);
 
 const LOCK_EXPIRED_LEASES = sql<{ limit: number }>(
@@ -59,6 +61,11 @@ export function readAccountTask(accountId: string, ref: TaskRef): Promise<TaskSn
 /** The account's task as it is, to show; another account's task is not found, as above. */
 export function findAccountTask(accountId: string, ref: TaskRef): Promise<TaskRow | undefined> {
   return accountTaskRow<TaskRow>(ACCOUNT_TASK, accountId, ref);
+}
+
+/** Whether the task is the account's, without reading it. */
+export async function isAccountTask(accountId: string, id: string): Promise<boolean> {
+  return (await rowsOf<{ found: number }, ById>(pool(), ACCOUNT_TASK_EXISTS, { id, accountId })).length > 0;
 }
 
 /** Any task by id, to decide on: worker keys are platform-wide. */

@@ -29,8 +29,8 @@ export const AccountNode = builder.prismaNode('Account', {
         cursor: 'id',
         description: "The account's tasks, newest first: the list `tasks` gives, as a plain connection Relay's @connection can use.",
         args: { filter: t.arg({ type: TaskFilter, required: false }) },
-        resolve: (query, account, args) => {
-          checkTaskCursors(args);
+        resolve: async (query, account, args) => {
+          await checkTaskCursors(args, account.id, false);
           return db().task.findMany({ ...query, where: taskWhere(account.id, args.filter), orderBy: TASK_ORDER });
         },
         totalCount: (account, args) => countTasks(account.id, args.filter),

@@ -2,7 +2,9 @@ import { db } from '../../db/client.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { builder } from '../builder.ts';
 import { RunnerEnum, TaskStateEnum } from '../enums.ts';
-import { checkUuidCursor } from '../global-id.ts';
+import { isAccountTask } from '../../db/sql/task-reads.ts';
+import { uuidOfCursor } from '../global-id.ts';
+import { invalidArgument } from '../invalid-argument.ts';
 import { TaskNode } from './task.type.ts';
 
 export const TaskFilter = builder.inputType('TaskFilter', {
@@ -34,10 +36,19 @@ interface PageCursors {
   before?: string | null;
 }
 
-/** Refuses a page cursor that is no task cursor before the database sees it. */
-export function checkTaskCursors(args: PageCursors): void {
-  checkUuidCursor(args.after, 'after');
-  checkUuidCursor(args.before, 'before');
+/**
+ * Refuses a page cursor that is not one of the account's tasks before a page
+ * is read: paging from another account's task would tell that it exists and
+ * when it was made, so it is refused exactly as an id never issued.
+ */
+export async function checkTaskCursors(args: PageCursors, accountId: string, typed: boolean): Promise<void> {
+  for (const param of ['after', 'before'] as const) {
+    const cursor = args[param];
+    if (cursor == null) continue;
+    if (!(await isAccountTask(accountId, uuidOfCursor(cursor, param, typed)))) {
+      throw invalidArgument(typed, param, `${param} is not a cursor of this connection.`);
+    }
+  }
 }
 
 /** A page as Pothos's prisma connections hand it to the connection's fields: with its count, when asked for. */

@@ -28,9 +28,10 @@ builder.queryFields((t) => ({
       description: 'Your tasks, newest first. The same list is `Account.tasks`, a plain connection for Relay clients.',
       errors: { types: [InvalidParamError, InvalidApiKeyError], directResult: true },
       args: { filter: t.arg({ type: TaskFilter, required: false }) },
-      resolve: (query, _root, args, ctx) => {
-        checkTaskCursors(args);
-        return db().task.findMany({ ...query, where: taskWhere(clientAccountId(ctx), args.filter), orderBy: TASK_ORDER });
+      resolve: async (query, _root, args, ctx) => {
+        const accountId = clientAccountId(ctx);
+        await checkTaskCursors(args, accountId, true);
+        return db().task.findMany({ ...query, where: taskWhere(accountId, args.filter), orderBy: TASK_ORDER });
       },
       totalCount: (_root, args, ctx) => countTasks(clientAccountId(ctx), args.filter),
     },
