@@ -46,8 +46,12 @@ export interface Config {
   maxSubscriptionsPerConnection: number;
   /** How often this instance reads the event log unwoken, for wake-ups lost while LISTEN was down. */
   eventPollMs: number;
-  /** Requests per second each key may make on this instance, and at once; 0 turns the limit off. */
+  /** Requests per second each key may make, and at once; 0 turns the limit off. */
   rateLimit: { perSecond: number; burst: number };
+  /** Redis the instances count requests in, so a key gets its limit once between them; undefined: each instance counts alone. */
+  redisUrl: string | undefined;
+  /** Prefix of this deployment's keys in Redis, so deployments can share one. */
+  redisKeyPrefix: string;
   /** pino's level names: fatal, error, warn, info, debug, trace, silent. */
   logLevel: string;
   /** undefined: pretty on a terminal, JSON lines otherwise. */
@@ -150,6 +154,8 @@ export function readConfig(env: Env = process.env): Config {
       perSecond: integer(env, 'TASKGATE_RATE_LIMIT', 200, 0, 1_000_000),
       burst: integer(env, 'TASKGATE_RATE_BURST', 400, 1, 1_000_000),
     },
+    redisUrl: text(env, 'REDIS_URL'),
+    redisKeyPrefix: text(env, 'TASKGATE_REDIS_PREFIX') ?? 'taskgate:',
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS) ?? 'info',
     logFormat: oneOf(env, 'TASKGATE_LOG_FORMAT', ['json', 'pretty'] as const),
     corsOrigins: origins(env, 'TASKGATE_CORS_ORIGINS'),

@@ -20,6 +20,7 @@ import { startLeaseExpiry } from './jobs/lease-expiry.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
 import { outageLog } from './observability/outage-log.ts';
 import { createRateLimiter, memoryCounter } from './auth/rate-limiter.ts';
+import { sharedCounter } from './auth/shared-rate-limits.ts';
 import { heardOfRevocation, KEY_REVOCATION_CHANNEL } from './auth/revocation.ts';
 
 export interface Gateway {
@@ -150,12 +151,17 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
     });
     undo.push(() => retention.stop());
 
+    const limited = config.rateLimit.perSecond > 0;
+    const shared = limited && config.redisUrl ? sharedCounter(config.rateLimit, config.redisUrl, config.redisKeyPrefix, logger) : undefined;
+    if (shared) undo.push(() => shared.close());
+    const counter = limited ? (shared?.counter ?? memoryCounter(config.rateLimit)) : undefined;
+
     const embedded = database.embedded;
     const app = createApp({
       events: live.hub,
       logger,
       metrics,
-      rateLimiter: config.rateLimit.perSecond > 0 ? createRateLimiter(memoryCounter(config.rateLimit)) : undefined,
+      rateLimiter: counter && createRateLimiter(counter),
       graphiql: config.graphiql ?? embedded,
       introspection: config.introspection ?? embedded,
       corsOrigins: config.corsOrigins,
@@ -229,6 +235,7 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
             () => websocket.close(),
             () => closeServer(server, config.shutdownGraceMs),
             () => (metricsServer ? closeServer(metricsServer, 0) : undefined),
+            () => shared?.close(),
             () => leaseExpiry.stop(),
             () => live.stop(),
             () => retention.stop(),
