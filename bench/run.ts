@@ -19,11 +19,13 @@ import { renderReport } from './report.ts';
 import type { BenchContext, Scenario, ScenarioReport } from './scenario.ts';
 import { cancelScenario } from './scenarios/cancel.ts';
 import { cycleScenario } from './scenarios/cycle.ts';
+import { hostileScenario } from './scenarios/hostile.ts';
 import { streamsScenario } from './scenarios/streams.ts';
 import { submitScenario } from './scenarios/submit.ts';
 import { taskQueryScenario } from './scenarios/task-query.ts';
+import { webhooksScenario } from './scenarios/webhooks.ts';
 
-const SCENARIOS: Scenario[] = [streamsScenario, submitScenario, cancelScenario, cycleScenario, taskQueryScenario];
+const SCENARIOS: Scenario[] = [streamsScenario, submitScenario, cancelScenario, cycleScenario, taskQueryScenario, hostileScenario, webhooksScenario];
 
 function log(line: string): void {
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -95,7 +97,9 @@ async function main(argv: string[]): Promise<void> {
           await startGateway({
             databaseUrl: database.url,
             listenerBuffer: options?.listenerBuffer ?? DEFAULT_LISTENER_BUFFER,
+            tenantLimits: options?.tenantLimits ?? false,
             cpuProfileDir: args.settings.cpuProfileDir,
+            env: options?.env,
           }),
         );
       },

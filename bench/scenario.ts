@@ -28,8 +28,13 @@ export interface BenchContext {
   pgbench: PgbenchLookup;
   /** Undefined when PostgreSQL is not a process of this machine. */
   postgresCpu: PostgresCpu | undefined;
-  /** A fresh gateway process, so each scenario's peak RSS is its own. */
-  startGateway(options?: { listenerBuffer?: number }): Promise<BenchGateway>;
+  /**
+   * A fresh gateway process, so each scenario's peak RSS is its own. Rate
+   * limits are off, and so are the stream limits of a key unless
+   * `tenantLimits` keeps them: the scenarios drive one key far past a
+   * tenant's share on purpose. `env` adds to the gateway's environment.
+   */
+  startGateway(options?: { listenerBuffer?: number; tenantLimits?: boolean; env?: Record<string, string> }): Promise<BenchGateway>;
   /** The bare graphql-yoga baseline of `task(id)`, in a process of its own. */
   startBareYoga(): Promise<BenchServer>;
   newAccount(credits: number): Promise<NewAccount>;

@@ -28,8 +28,8 @@ function taskOf<K extends string>(reply: GraphQLReply<Record<K, TaskOrError>>, f
 }
 
 /** Submits one task; resolves with its global id. */
-export async function submitTask(client: GraphQLHttpClient, model = 'image-fast'): Promise<string> {
-  const reply = await client.request<Record<'submitTask', TaskOrError>>(SUBMIT, { input: { model, input: { prompt: 'bench' } } });
+export async function submitTask(client: GraphQLHttpClient, model = 'image-fast', input: unknown = { prompt: 'bench' }): Promise<string> {
+  const reply = await client.request<Record<'submitTask', TaskOrError>>(SUBMIT, { input: { model, input } });
   return taskOf(reply, 'submitTask').id;
 }
 

@@ -31,12 +31,27 @@ export class NothingPending extends Error {
   override name = 'NothingPending';
 }
 
-/** One task through a worker's hands: claim, progress 0.5, complete, each call fenced by the claim's attempt. */
-export async function workCycle(client: GraphQLHttpClient, model: string, leaseSeconds: number): Promise<void> {
+/** A claimed task, and the attempt that fences the worker's later calls on it. */
+export interface Lease {
+  taskId: string;
+  attempt: number | undefined;
+}
+
+/** Claims the oldest pending task of `model`; NothingPending when there is none. */
+export async function claimTask(client: GraphQLHttpClient, model: string, leaseSeconds: number): Promise<Lease> {
   const claimed = await call(client, 'claimTask', CLAIM, { models: [model], leaseSeconds });
   if (claimed?.id === undefined) throw new NothingPending('claimTask: no pending task left');
-  const lease = { taskId: claimed.id, attempt: claimed.attempts };
-  await call(client, 'reportProgress', PROGRESS, { ...lease, progress: 0.5 });
+  return { taskId: claimed.id, attempt: claimed.attempts };
+}
+
+export async function reportProgress(client: GraphQLHttpClient, lease: Lease, progress: number): Promise<void> {
+  await call(client, 'reportProgress', PROGRESS, { ...lease, progress });
+}
+
+/** One task through a worker's hands: claim, progress 0.5, complete, each call fenced by the claim's attempt. */
+export async function workCycle(client: GraphQLHttpClient, model: string, leaseSeconds: number): Promise<void> {
+  const lease = await claimTask(client, model, leaseSeconds);
+  await reportProgress(client, lease, 0.5);
   const done = await call(client, 'completeTask', COMPLETE, { ...lease, output: { result: 'bench' } });
   if (done?.state !== 'COMPLETED') throw new Error(`completeTask left ${String(done?.state)}`);
 }

@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 
 const PROTOCOL = 'graphql-transport-ws';
 const ACK_TIMEOUT_MS = 30_000;
+const CLOSE_TIMEOUT_MS = 5_000;
 
 /** A message as it arrived, parsed only after the run so parsing does not delay later timestamps. */
 export interface Receipt {
@@ -55,6 +56,45 @@ function awaitAck(socket: WebSocket): Promise<void> {
   });
 }
 
+/**
+ * A graphql-transport-ws socket, open and acknowledged with the API key in
+ * connection_init. `track` gets the socket before it opens, so a caller can
+ * terminate it even when opening fails.
+ */
+export async function openSocket(wsUrl: string, apiKey: string, track: (socket: WebSocket) => void = () => undefined): Promise<WebSocket> {
+  const socket = new WebSocket(wsUrl, PROTOCOL, { perMessageDeflate: false });
+  track(socket);
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => {
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+  const ack = awaitAck(socket);
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${apiKey}` } }));
+  await ack;
+  return socket;
+}
+
+/** Closes a socket politely, and forcibly when the server does not answer within CLOSE_TIMEOUT_MS. */
+export function closeSocket(socket: WebSocket): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (socket.readyState === WebSocket.CLOSED) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => {
+      socket.terminate();
+    }, CLOSE_TIMEOUT_MS);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.close(1000);
+  });
+}
+
 /** The subscription id a server message is for: graphql-ws writes `id` first. */
 function subscriptionIdOf(data: Buffer): number {
   const match = /^\{"id":"(\d+)"/.exec(data.toString('latin1', 0, 24));
@@ -79,18 +119,7 @@ export async function openListeners(options: ListenerPoolOptions): Promise<Liste
 
   const open = async (index: number): Promise<void> => {
     const count = Math.min(perSocket, options.listeners - index * perSocket);
-    const socket = new WebSocket(wsUrl, PROTOCOL, { perMessageDeflate: false });
-    sockets.push(socket);
-    socket.on('error', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => {
-        resolve();
-      });
-      socket.once('error', reject);
-    });
-    const ack = awaitAck(socket);
-    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${options.apiKey}` } }));
-    await ack;
+    const socket = await openSocket(wsUrl, options.apiKey, (opening) => sockets.push(opening));
     const own = Array.from({ length: count }, () => ({ receipts: [] as Receipt[] }));
     listeners.push(...own);
     socket.on('message', (data: Buffer) => {
@@ -129,25 +158,7 @@ export async function openListeners(options: ListenerPoolOptions): Promise<Liste
     dropped: () => dropped,
     async close() {
       closing = true;
-      await Promise.all(
-        sockets.map(
-          (socket) =>
-            new Promise<void>((resolve) => {
-              if (socket.readyState === WebSocket.CLOSED) {
-                resolve();
-                return;
-              }
-              const timer = setTimeout(() => {
-                socket.terminate();
-              }, 5_000);
-              socket.once('close', () => {
-                clearTimeout(timer);
-                resolve();
-              });
-              socket.close(1000);
-            }),
-        ),
-      );
+      await Promise.all(sockets.map(closeSocket));
     },
   };
 }

@@ -15,6 +15,7 @@ import type { Context } from './schema/context.ts';
 import { authenticate, bearerToken } from './auth/authenticate.ts';
 import { keyIdOf } from './auth/caller.ts';
 import type { RateLimiter } from './auth/rate-limiter.ts';
+import type { AddressPolicy } from './webhooks/address-guard.ts';
 
 export type App = YogaServerInstance<Record<string, unknown>, Context>;
 
@@ -41,6 +42,8 @@ export interface AppDeps {
   metrics: GatewayMetrics;
   /** Per-key request limits; none when absent. */
   rateLimiter?: RateLimiter;
+  /** Which addresses webhook endpoints may be saved with. */
+  webhookAddresses: AddressPolicy;
   /** Serve GraphiQL on GET /graphql. */
   graphiql: boolean;
   /** Answer introspection queries. */
@@ -114,6 +117,7 @@ export function createApp(deps: AppDeps): App {
         caller,
         events: deps.events,
         transport: initial.connectionParams ? 'websocket' : 'sse',
+        webhookAddresses: deps.webhookAddresses,
         rateLimited,
       };
     },

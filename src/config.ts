@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { addressPolicy } from './webhooks/address-guard.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './webhooks/retry-schedule.ts';
 
 export const DEFAULT_PORT = 4000;
 /** Days of task events kept for streams to resume from, by default. */
@@ -44,6 +46,8 @@ export interface Config {
   maxSubscriptionsPerKey: number;
   /** Operations one WebSocket may have open at once. */
   maxSubscriptionsPerConnection: number;
+  /** Events one key's streams may be handed per second on this instance, together; 0 for no bound. */
+  maxDeliveriesPerKey: number;
   /** How often this instance reads the event log unwoken, for wake-ups lost while LISTEN was down. */
   eventPollMs: number;
   /** Requests per second each key may make, and at once; 0 turns the limit off. */
@@ -66,8 +70,20 @@ export interface Config {
   metrics: { enabled: boolean; port: number | undefined };
   /** How long a stop waits for requests in flight before it closes their connections. */
   shutdownGraceMs: number;
+  /** Webhook delivery: what it may call, how long it waits, how it retries, how many endpoints it serves at once. */
+  webhooks: WebhookConfig;
   /** Where to send traces over OTLP/HTTP, and the service name they carry; tracing is off when unset. */
   tracing: { endpoint: string; serviceName: string } | undefined;
+}
+
+export interface WebhookConfig {
+  /** Addresses or CIDRs endpoints may reach although they are not public (loopback, private, link-local). */
+  allowedAddresses: string[];
+  timeoutMs: number;
+  retry: RetryPolicy;
+  leaseMs: number;
+  concurrency: number;
+  pollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -126,6 +142,35 @@ function url(env: Env, name: string): string | undefined {
   return raw;
 }
 
+function addressList(env: Env, name: string): string[] {
+  const list = (text(env, name) ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  try {
+    addressPolicy(list);
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+  return list;
+}
+
+const HOUR_MS = 3_600_000;
+
+function webhooksOf(env: Env): WebhookConfig {
+  const timeoutMs = integer(env, 'TASKGATE_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000);
+  return {
+    allowedAddresses: addressList(env, 'TASKGATE_WEBHOOK_ALLOWED_ADDRESSES'),
+    timeoutMs,
+    retry: {
+      baseMs: integer(env, 'TASKGATE_WEBHOOK_RETRY_BASE_MS', DEFAULT_RETRY_POLICY.baseMs, 1, HOUR_MS),
+      maxMs: integer(env, 'TASKGATE_WEBHOOK_RETRY_MAX_MS', DEFAULT_RETRY_POLICY.maxMs, 1, 24 * HOUR_MS),
+      giveUpAfterMs: integer(env, 'TASKGATE_WEBHOOK_RETRY_WINDOW_MS', DEFAULT_RETRY_POLICY.giveUpAfterMs, 1, 30 * 24 * HOUR_MS),
+    },
+    // A lease outlives any one attempt, so a live instance never loses an endpoint mid-attempt.
+    leaseMs: Math.max(integer(env, 'TASKGATE_WEBHOOK_LEASE_MS', 30_000, 100, HOUR_MS), 2 * timeoutMs),
+    concurrency: integer(env, 'TASKGATE_WEBHOOK_CONCURRENCY', 16, 1, 1_000),
+    pollMs: integer(env, 'TASKGATE_WEBHOOK_POLL_MS', 1_000, 10, 60_000),
+  };
+}
+
 /** OpenTelemetry's own variables: its SDK reads the rest of them (headers, protocol, sampler) itself. */
 function tracingOf(env: Env): Config['tracing'] {
   const endpoint = url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
@@ -149,6 +194,7 @@ export function readConfig(env: Env = process.env): Config {
     listenerBufferBytes: integer(env, 'TASKGATE_LISTENER_BUFFER_BYTES', DEFAULT_LISTENER_BUFFER_BYTES, 64 * 1024, 1024 * 1024 * 1024),
     maxSubscriptionsPerKey: integer(env, 'TASKGATE_MAX_SUBSCRIPTIONS_PER_KEY', 500, 1, 1_000_000),
     maxSubscriptionsPerConnection: integer(env, 'TASKGATE_MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 1, 100_000),
+    maxDeliveriesPerKey: integer(env, 'TASKGATE_MAX_DELIVERIES_PER_KEY', 2_000, 0, 10_000_000),
     eventPollMs: integer(env, 'TASKGATE_EVENT_POLL_MS', DEFAULT_EVENT_POLL_MS, 10, 3_600_000),
     rateLimit: {
       perSecond: integer(env, 'TASKGATE_RATE_LIMIT', 200, 0, 1_000_000),
@@ -166,6 +212,7 @@ export function readConfig(env: Env = process.env): Config {
       port: metricsPort === undefined ? undefined : integer(env, 'TASKGATE_METRICS_PORT', 0, 0, 65535),
     },
     shutdownGraceMs: integer(env, 'TASKGATE_SHUTDOWN_GRACE_MS', 10_000, 0, 3_600_000),
+    webhooks: webhooksOf(env),
     tracing: tracingOf(env),
   };
 }

@@ -21,6 +21,9 @@ import { GatewayMetrics } from './observability/metrics.ts';
 import { outageLog } from './observability/outage-log.ts';
 import { createRateLimiter, memoryCounter } from './auth/rate-limiter.ts';
 import { sharedCounter } from './auth/shared-rate-limits.ts';
+import { webhookBacklog } from './db/sql/webhook-deliveries.ts';
+import { addressPolicy } from './webhooks/address-guard.ts';
+import { startWebhookDispatcher } from './webhooks/dispatcher.ts';
 import { heardOfRevocation, KEY_REVOCATION_CHANNEL } from './auth/revocation.ts';
 
 export interface Gateway {
@@ -110,6 +113,7 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
       databaseUrl: database.url,
       listenerLimits: { items: config.listenerBuffer, bytes: config.listenerBufferBytes },
       maxListenersPerKey: config.maxSubscriptionsPerKey,
+      deliveriesPerKey: config.maxDeliveriesPerKey,
       pollMs: config.eventPollMs,
       logger,
       // Keys remembered here are forgotten, and streams opened with a now revoked key end.
@@ -125,6 +129,19 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
         const newest = await newestEventAt().catch(() => undefined);
         return newest ? Math.max(0, (newest.getTime() - delivered.getTime()) / 1000) : Number.NaN;
       },
+      webhookBacklog: () => webhookBacklog().catch(() => []),
+    });
+    const webhooks = startWebhookDispatcher(
+      { ...config.webhooks, addresses: addressPolicy(config.webhooks.allowedAddresses) },
+      logger,
+      (_endpoint, attempt) => {
+        metrics.webhookAttempts.inc({ outcome: attempt.outcome });
+        metrics.webhookSeconds.observe(attempt.latencyMs / 1000);
+      },
+    );
+    undo.push(() => webhooks.stop());
+    live.onWake(() => {
+      webhooks.wake();
     });
     const sweepLog = outageLog(logger, 'lease expiry sweep');
     const leaseExpiry = startLeaseExpiry(config.leaseSweepMs, {
@@ -162,6 +179,7 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
       logger,
       metrics,
       rateLimiter: counter && createRateLimiter(counter),
+      webhookAddresses: addressPolicy(config.webhooks.allowedAddresses),
       graphiql: config.graphiql ?? embedded,
       introspection: config.introspection ?? embedded,
       corsOrigins: config.corsOrigins,
@@ -236,6 +254,7 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
             () => closeServer(server, config.shutdownGraceMs),
             () => (metricsServer ? closeServer(metricsServer, 0) : undefined),
             () => shared?.close(),
+            () => webhooks.stop(),
             () => leaseExpiry.stop(),
             () => live.stop(),
             () => retention.stop(),

@@ -41,11 +41,16 @@ export const ERROR_CODES = {
     retryable: false,
     description: 'This runner cannot do it through the API; `cancelVia` says where it can be done.',
   },
+  WEBHOOK_ENDPOINT_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    description: "No such webhook endpoint, or another account's: the same answer.",
+  },
   RATE_LIMITED: { status: 429, retryable: true, description: "The key is over its request rate; retry after `retryAfterSeconds`." },
   CURSOR_EXPIRED: {
     status: 410,
     retryable: false,
-    description: 'The cursor is older than the kept event log: re-read current state, then subscribe without `after`.',
+    description: 'The cursor is not in the kept event log (older than it, or unknown): re-read current state, then subscribe without `after`.',
   },
   SLOW_CONSUMER: {
     status: 429,

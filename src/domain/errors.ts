@@ -88,6 +88,21 @@ export class OperationNotSupportedError extends DomainError {
   }
 }
 
+export class WebhookEndpointNotFoundError extends DomainError {
+  readonly code = 'WEBHOOK_ENDPOINT_NOT_FOUND';
+  constructor() {
+    super('No webhook endpoint matches.');
+  }
+}
+
+/** A cursor to start from that the kept event log no longer holds, or never held for this account. */
+export class CursorExpiredError extends DomainError {
+  readonly code = 'CURSOR_EXPIRED';
+  constructor(readonly param: string) {
+    super(`${param} is not in the kept event log: it is older than the log, or not one of your events.`);
+  }
+}
+
 /** Too many streams open at once, on one connection or for one key. */
 export class SubscriptionLimitError extends DomainError {
   readonly code = 'SUBSCRIPTION_LIMIT';

@@ -85,5 +85,5 @@ export async function accountEventStream(options: AccountStreamOptions): Promise
       delivered = event;
       return result;
     }
-  });
+  }, () => options.hub.deliveries.take(options.keyId));
 }

@@ -1,5 +1,6 @@
 import { type LoggedEvent, readLog, settledEnd } from '../db/sql/event-log.ts';
 import { SubscriptionLimitError } from '../domain/errors.ts';
+import { DeliveryBudget } from './delivery-budget.ts';
 import type { StreamLimits } from './event-stream.ts';
 import { type EventPosition, LOG_START } from './position.ts';
 
@@ -57,6 +58,8 @@ export class EventHub {
     readonly listenerLimits: StreamLimits,
     /** Listeners one key may have registered here at once. */
     private readonly maxPerKey: number,
+    /** How fast one key's listeners may be handed events, together. */
+    readonly deliveries: DeliveryBudget = new DeliveryBudget(0),
   ) {}
 
   /** Reads the log soon; wakes arriving while a read runs merge into one more read. */

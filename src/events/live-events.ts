@@ -1,4 +1,5 @@
 import { onCommit } from '../db/commits.ts';
+import { DeliveryBudget } from './delivery-budget.ts';
 import { EventHub } from './event-hub.ts';
 import type { StreamLimits } from './event-stream.ts';
 import { startWakeups } from './wakeups.ts';
@@ -9,6 +10,8 @@ export interface LiveEvents {
   hub: EventHub;
   /** Whether this instance hears other instances' commits. */
   listening(): boolean;
+  /** Also told whenever the hub is woken (a commit here or elsewhere, or the poll), for other readers of the log. */
+  onWake(listener: () => void): void;
   stop(): Promise<void>;
 }
 
@@ -23,6 +26,8 @@ export interface LiveEventOptions {
   listenerLimits: StreamLimits;
   /** Listeners one key may have on this instance at once. */
   maxListenersPerKey: number;
+  /** Events one key's listeners may be handed per second on this instance, together; 0 for no bound. */
+  deliveriesPerKey: number;
   pollMs: number;
   /**
    * Other channels heard on the same LISTEN connection, each with what this
@@ -35,12 +40,15 @@ export interface LiveEventOptions {
 export function startLiveEvents(options: LiveEventOptions): LiveEvents {
   const { databaseUrl, logger } = options;
   const reads = outageLog(logger, 'event log reader');
-  const hub = new EventHub(reads, options.listenerLimits, options.maxListenersPerKey);
+  const hub = new EventHub(reads, options.listenerLimits, options.maxListenersPerKey, new DeliveryBudget(options.deliveriesPerKey));
+  const readers = new Set<() => void>();
+  const wake = (): void => {
+    hub.wake();
+    for (const reader of readers) reader();
+  };
   const wakeups = startWakeups({
     url: databaseUrl,
-    onWake: () => {
-      hub.wake();
-    },
+    onWake: wake,
     channels: Object.fromEntries(
       Object.entries(options.channels).map(([channel, heard]) => [
         channel,
@@ -54,15 +62,16 @@ export function startLiveEvents(options: LiveEventOptions): LiveEvents {
     connection: outageLog(logger, 'LISTEN connection'),
   });
   const stopCommits = onCommit(() => {
-    hub.wake();
+    wake();
     wakeups.notify();
   });
-  const poll = setInterval(() => {
-    hub.wake();
-  }, options.pollMs).unref();
+  const poll = setInterval(wake, options.pollMs).unref();
   return {
     hub,
     listening: () => wakeups.connected(),
+    onWake: (listener) => {
+      readers.add(listener);
+    },
     async stop() {
       clearInterval(poll);
       stopCommits();

@@ -85,5 +85,5 @@ export async function taskUpdateStream({ hub, accountId, keyId, ref, transport }
       ended = isTerminal(update.state);
     }
     return { value: update, done: false };
-  });
+  }, () => hub.deliveries.take(keyId));
 }

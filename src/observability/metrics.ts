@@ -6,6 +6,16 @@ export interface MetricSources {
   listeners(): Record<string, number>;
   /** Seconds between the newest committed event and the last one this instance delivered. */
   eventLagSeconds(): Promise<number>;
+  /** What each enabled webhook endpoint has yet to be sent. */
+  webhookBacklog(): Promise<WebhookBacklog[]>;
+}
+
+export interface WebhookBacklog {
+  endpointId: string;
+  /** Messages waiting: events past its position that it takes (counted up to a cap) and queued messages. */
+  pending: number;
+  /** Age of the oldest of them; 0 when none waits. */
+  oldestSeconds: number;
 }
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -54,6 +64,20 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly webhookAttempts = new Counter({
+    name: 'taskgate_webhook_deliveries_total',
+    help: 'Webhook delivery attempts made by this instance, by outcome (DELIVERED, RETRYING, REJECTED, GAVE_UP).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookSeconds = new Histogram({
+    name: 'taskgate_webhook_attempt_duration_seconds',
+    help: 'Time from sending a webhook to its receiver\'s answer (or failure).',
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
@@ -84,6 +108,36 @@ export class GatewayMetrics {
       registers,
       async collect() {
         this.set(await sources.eventLagSeconds());
+      },
+    });
+    // Both read one query at a scrape; the second scrape's gauge reuses the first's answer.
+    let backlog: Promise<WebhookBacklog[]> | undefined;
+    const readBacklog = (): Promise<WebhookBacklog[]> => {
+      backlog ??= sources.webhookBacklog().finally(() => {
+        setTimeout(() => {
+          backlog = undefined;
+        }, 100).unref();
+      });
+      return backlog;
+    };
+    new Gauge({
+      name: 'taskgate_webhook_pending_messages',
+      help: 'Messages waiting to be sent to each enabled webhook endpoint (events counted up to 10000, plus queued messages); the same on every instance.',
+      labelNames: ['endpoint'] as const,
+      registers,
+      async collect() {
+        this.reset();
+        for (const { endpointId, pending } of await readBacklog()) this.set({ endpoint: endpointId }, pending);
+      },
+    });
+    new Gauge({
+      name: 'taskgate_webhook_oldest_pending_seconds',
+      help: 'Age of the oldest event waiting to be sent to each enabled webhook endpoint; 0 when it is up to date.',
+      labelNames: ['endpoint'] as const,
+      registers,
+      async collect() {
+        this.reset();
+        for (const { endpointId, oldestSeconds } of await readBacklog()) this.set({ endpoint: endpointId }, oldestSeconds);
       },
     });
   }

@@ -1,6 +1,7 @@
 import type { RateLimitedError } from '../domain/errors.ts';
 import type { EventHub, Transport } from '../events/event-hub.ts';
 import type { Caller } from '../auth/caller.ts';
+import type { AddressPolicy } from '../webhooks/address-guard.ts';
 
 /** What every resolver may know of its request; read-only. */
 export interface Context {
@@ -10,6 +11,8 @@ export interface Context {
   events: EventHub;
   /** How the operation arrived, for streams to count their listeners by. */
   transport: Transport;
+  /** Which addresses webhook endpoints may be saved with. */
+  webhookAddresses: AddressPolicy;
   /** Set when the caller's key is over its request rate: every root field answers it (schema/rate-limit-plugin.ts). */
   rateLimited?: RateLimitedError;
 }

@@ -1,5 +1,13 @@
 import { ERROR_CODES } from '../domain/error-codes.ts';
-import { LedgerEntryKind, PendingCancelPolicy, Runner, TaskEventType, TaskState } from '../generated/prisma/enums.ts';
+import {
+  LedgerEntryKind,
+  PendingCancelPolicy,
+  Runner,
+  TaskEventType,
+  TaskState,
+  WebhookDisabledReason,
+  WebhookOutcome,
+} from '../generated/prisma/enums.ts';
 import { builder } from './builder.ts';
 
 // Each enum's values come from the one place that defines them: the Prisma schema's enums, as
@@ -25,6 +33,17 @@ export const TaskEventTypeEnum = builder.enumType(TaskEventType, { name: 'TaskEv
 export const LedgerEntryKindEnum = builder.enumType(LedgerEntryKind, {
   name: 'LedgerEntryKind',
   description: "GRANT adds credits to an account, HOLD takes a task's price on submit, REFUND gives it back.",
+});
+
+export const WebhookDisabledReasonEnum = builder.enumType(WebhookDisabledReason, {
+  name: 'WebhookDisabledReason',
+  description: 'Why an endpoint is not delivered to: you disabled it (CLIENT), or its deliveries failed for the whole retry window (FAILING).',
+});
+
+export const WebhookOutcomeEnum = builder.enumType(WebhookOutcome, {
+  name: 'WebhookOutcome',
+  description:
+    'What one attempt came to: DELIVERED (a 2xx); RETRYING (a 5xx, 408, 429, redirect, timeout or connection error: tried again later); REJECTED (another 4xx, or an address webhooks may not call: not retried, the next event follows); GAVE_UP (failing for the whole retry window: the endpoint was disabled).',
 });
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {

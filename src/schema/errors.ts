@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  CursorExpiredError,
   type DomainError,
   IdempotencyConflictError,
   InsufficientCreditsError,
@@ -9,6 +10,7 @@ import {
   OperationNotSupportedError,
   RateLimitedError,
   TaskNotFoundError,
+  WebhookEndpointNotFoundError,
 } from '../domain/errors.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from './builder.ts';
@@ -79,4 +81,12 @@ builder.objectType(RateLimitedError, {
   interfaces: [ErrorInterface],
   name: 'RateLimitedError',
   fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds') }),
+});
+
+builder.objectType(WebhookEndpointNotFoundError, { interfaces: [ErrorInterface], name: 'WebhookEndpointNotFoundError' });
+
+builder.objectType(CursorExpiredError, {
+  interfaces: [ErrorInterface],
+  name: 'CursorExpiredError',
+  fields: (t) => ({ param: t.exposeString('param', { description: 'The argument holding the cursor.' }) }),
 });

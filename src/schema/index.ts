@@ -14,5 +14,7 @@ import './model/model.type.ts';
 import './model/model.queries.ts';
 import './node.queries.ts';
 import './worker/worker.mutations.ts';
+import './webhook/webhook-endpoint.type.ts';
+import './webhook/webhook.mutations.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

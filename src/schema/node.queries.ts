@@ -7,6 +7,7 @@ import { LedgerEntryNode } from './account/ledger-entry.type.ts';
 import { builder } from './builder.ts';
 import { isUuid } from './global-id.ts';
 import { TaskNode } from './task/task.type.ts';
+import { WebhookEndpointNode } from './webhook/webhook-endpoint.type.ts';
 
 const MAX_BIGINT = 2n ** 63n - 1n;
 
@@ -29,6 +30,9 @@ function branded<T extends object>(row: T | null | undefined, type: Parameters<t
 async function ownObject(accountId: string, typename: string, id: string): Promise<object | undefined> {
   if (typename === 'Task' && isUuid(id)) return branded(await findAccountTask(accountId, { id }), TaskNode);
   if (typename === 'Account' && id === accountId) return branded(await db().account.findUnique({ where: { id } }), AccountNode);
+  if (typename === 'WebhookEndpoint' && isUuid(id)) {
+    return branded(await db().webhookEndpoint.findFirst({ where: { id, accountId } }), WebhookEndpointNode);
+  }
   if (typename === 'LedgerEntry' && /^\d{1,19}$/.test(id) && BigInt(id) <= MAX_BIGINT) {
     return branded(await db().ledgerEntry.findFirst({ where: { id: BigInt(id), accountId } }), LedgerEntryNode);
   }
@@ -40,7 +44,7 @@ builder.queryField('node', (t) =>
     type: builder.nodeInterfaceRef(),
     nullable: true,
     description:
-      "Refetches one of your objects (a Task, your Account, one of its LedgerEntry rows) by its global id. Anything else, a malformed id or another account's object included, is null.",
+      "Refetches one of your objects (a Task, your Account, one of its LedgerEntry rows, a WebhookEndpoint) by its global id. Anything else, a malformed id or another account's object included, is null.",
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const target = decoded(args.id);

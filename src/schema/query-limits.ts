@@ -12,10 +12,12 @@ export const MAX_PAGE = 100;
 const LIST_MULTIPLIER = 10;
 /**
  * A JSON field (a task's input or output) may hold up to 1 MiB, where other
- * fields hold a few bytes: at this cost one operation reads at most about 80
- * of them, so what one request makes the gateway hold stays near 80 MiB.
+ * fields hold a few bytes, and a mebibyte of JSON costs the gateway several
+ * while it is read, resolved and written out. At this cost one operation
+ * reads at most 22 of them (a default page of 20 inputs fits), so what one
+ * request can make the gateway hold stays within a couple of hundred MiB.
  */
-const JSON_FIELD_COST = 250;
+export const JSON_FIELD_COST = 900;
 
 /**
  * A connection costs its page size times its selection; its `edges` list is

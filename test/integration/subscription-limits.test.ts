@@ -28,6 +28,8 @@ describe('subscriptions per connection and per key', () => {
       for (const stream of open) expect((await stream.next())?.data?.taskEvents.type).toBe('SUBMITTED');
 
       await open[0]?.close();
+      // Its place is free once the server has let it go, which the close does not wait for.
+      await waitUntil(() => gateway.events.listenerCount === 2);
       const again = subscribeWs<Events>(socket, EVENTS);
       await waitUntil(() => gateway.events.listenerCount >= 3);
       await clientOf(gateway, account.apiKey).submit({ model: 'upscale' });

@@ -10,6 +10,7 @@ import { coordinatesOf, reachableObjectTypes } from './schema-coordinates.ts';
 import { SUBSCRIPTION_CASES } from './subscription-cases.ts';
 import { givenTenants } from './tenants.ts';
 import { TYPE_CASES } from './type-cases.ts';
+import { WEBHOOK_CASES } from './webhook-cases.ts';
 import { WORKER_CASES } from './worker-cases.ts';
 
 const gateway = useTestGateway({ rateLimit: SECURITY_RATE_LIMIT });
@@ -28,6 +29,7 @@ const CASES: Record<string, CrossAccountCase> = {
   ...TYPE_CASES,
   ...CONNECTION_CASES,
   ...RATE_LIMIT_CASES,
+  ...WEBHOOK_CASES,
 };
 
 describe('every field a client can reach is checked for cross-account access', () => {

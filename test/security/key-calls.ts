@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { clientOf } from '../helpers/client.ts';
 import { givenAccount, givenWorker } from '../helpers/factories.ts';
 import type { TestGateway } from '../helpers/gateway.ts';
@@ -22,6 +23,7 @@ export interface RootCall {
 }
 
 const ERRORS = '__typename ... on Error { code }';
+const NEVER_ISSUED_ENDPOINT = encodeGlobalID('WebhookEndpoint', '0190a0a0-0000-7000-8000-00000000dead');
 
 /**
  * One call of each root field, as its audience makes it. The list is
@@ -60,6 +62,26 @@ export const ROOT_CALLS: Record<string, RootCall> = {
     query: `mutation($id: ID!) { failTask(taskId: $id, error: "x") { ${ERRORS} } }`,
     variables: (world) => ({ id: world.runningTask }),
   },
+  'Mutation.createWebhookEndpoint': {
+    audience: 'client',
+    query: `mutation { createWebhookEndpoint(input: { url: "https://93.184.215.14/hooks" }) { ${ERRORS} } }`,
+    variables: () => ({}),
+  },
+  ...Object.fromEntries(
+    (
+      [
+        ['updateWebhookEndpoint', 'id: $id, input: { description: "key-kinds" }'],
+        ['rotateWebhookEndpointSecret', 'id: $id'],
+        ['replayWebhookEndpoint', 'id: $id'],
+        ['redeliverWebhookEvent', 'endpointId: $id, cursor: "x"'],
+        ['deleteWebhookEndpoint', 'id: $id'],
+      ] as const
+    ).map(([field, args]): [string, RootCall] => [
+      `Mutation.${field}`,
+      // An endpoint never issued: each key kind's answer shows whether the field let it in.
+      { audience: 'client', query: `mutation($id: ID!) { ${field}(${args}) { ${ERRORS} } }`, variables: () => ({ id: NEVER_ISSUED_ENDPOINT }) },
+    ]),
+  ),
   'Subscription.taskUpdated': {
     audience: 'client',
     query: 'subscription($id: ID) { taskUpdated(taskId: $id) { id state } }',

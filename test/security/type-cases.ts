@@ -30,17 +30,18 @@ const TASK = Object.values(TASK_FIELDS).join(' ');
 /**
  * Each way a client reaches a Task, aimed at the victim's where it takes an
  * id; there, any task at all would be a leak, so its id is selection enough.
+ * Several operations: all of Task's fields on every path are over one
+ * operation's cost.
  */
-function everyPathToTasks(context: CaseContext): string {
+function everyPathToTasks(context: CaseContext): string[] {
   const byId = [...victimTaskIds(context), NEVER_ISSUED_TASK].map(
     (id, n) => `t${n}: task(id: "${id}") { __typename ... on Task { id } } n${n}: node(id: "${id}") { __typename id }`,
   );
-  return `{
-    ${byId.join('\n')}
-    own: task(id: "${context.stranger.doneTask}") { ... on Task { ${TASK} } }
-    list: tasks(first: 10) { ... on TaskConnection { edges { node { ${TASK} } } } }
-    account { ... on Account { ledger(first: 20) { edges { node { task { ${TASK} } } } } } }
-  }`;
+  return [
+    `{ ${byId.join('\n')} own: task(id: "${context.stranger.doneTask}") { ... on Task { ${TASK} } } }`,
+    `{ list: tasks(first: 10) { ... on TaskConnection { edges { node { ${TASK} } } } } }`,
+    `{ account { ... on Account { ledger(first: 10) { edges { node { task { ${TASK} } } } } } } }`,
+  ];
 }
 
 /** Every task id in a response, wherever it sits. */
@@ -82,15 +83,16 @@ export const TYPE_CASES: Record<string, CrossAccountCase> = {
   "every field of Task, by every path to a task, shows the caller's own tasks only": {
     covers: Object.keys(TASK_FIELDS).map((field) => `Task.${field}`),
     async run(context) {
-      const res = await asStranger(context, everyPathToTasks(context));
-      expect(res.errors).toBeUndefined();
+      const answers = await Promise.all(everyPathToTasks(context).map((query) => asStranger(context, query)));
+      for (const answer of answers) expect(answer.errors).toBeUndefined();
+      const data = Object.assign({}, ...answers.map((answer) => answer.data)) as Record<string, unknown>;
       for (let n = 0; n <= victimTaskIds(context).length; n++) {
-        expect(res.data?.[`t${n}`]).toEqual({ __typename: 'TaskNotFoundError' });
-        expect(res.data?.[`n${n}`]).toBeNull();
+        expect(data[`t${n}`]).toEqual({ __typename: 'TaskNotFoundError' });
+        expect(data[`n${n}`]).toBeNull();
       }
-      expect(new Set(taskIdsIn(res.data))).toEqual(new Set(await taskIdsOf(context.stranger.accountId)));
+      expect(new Set(taskIdsIn(data))).toEqual(new Set(await taskIdsOf(context.stranger.accountId)));
       // Every field was read, on the caller's own task at least.
-      expect(Object.keys(res.data?.own ?? {}).sort()).toEqual(Object.keys(TASK_FIELDS).sort());
+      expect(Object.keys(data.own ?? {}).sort()).toEqual(Object.keys(TASK_FIELDS).sort());
     },
   },
 

@@ -18,15 +18,14 @@ export interface LogPosition {
  * its transaction only to roles allowed to read all statistics; taskgate's
  * own sessions are of its role.
  */
-const SETTLED_BELOW = sql(
-  'event_log_settled_below',
-  `
+export const SETTLED_BELOW_SQL = `
 SELECT LEAST(
   pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
   (SELECT min(backend_xid::text::bigint) FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL),
   (SELECT min(transaction::text::bigint) FROM pg_prepared_xacts WHERE database = current_database())
-) AS below`,
-);
+) AS below`;
+
+const SETTLED_BELOW = sql('event_log_settled_below', SETTLED_BELOW_SQL);
 
 interface RangeValues {
   txid: bigint;
@@ -68,6 +67,11 @@ const RETAINED = sql<LogPosition & { accountId: string }>(
   `SELECT 1 FROM "TaskEvent" WHERE id = :id AND txid = :txid AND "accountId" = :accountId::uuid`,
 );
 
+const ACCOUNT_EVENT = sql<LogPosition & { accountId: string }>(
+  'event_log_account_event',
+  `SELECT ${EVENT_COLUMNS} FROM "TaskEvent" e WHERE e.id = :id AND e.txid = :txid AND e."accountId" = :accountId::uuid`,
+);
+
 const NEWEST_AT = sql('event_log_newest_at', `SELECT at FROM "TaskEvent" ORDER BY txid DESC, id DESC LIMIT 1`);
 
 /** An event as streams deliver it, with its task as it is now; events of one task share one row. */
@@ -83,7 +87,8 @@ export interface LogRange {
   bytes: number;
 }
 
-async function settledBelow(): Promise<bigint> {
+/** The horizon: every event of a transaction below it has committed or never will. */
+export async function settledBelow(): Promise<bigint> {
   const [row] = await rowsOf<{ below: string }, Record<string, never>>(pool(), SETTLED_BELOW, {});
   if (!row) throw new Error('no horizon');
   return BigInt(row.below);
@@ -144,6 +149,14 @@ export async function settledEnd(): Promise<LogPosition> {
 /** Whether an event at exactly this position, of this account, is still in the log. */
 export async function isRetained(position: LogPosition, accountId: string): Promise<boolean> {
   return (await rowsOf(pool(), RETAINED, { ...position, accountId })).length > 0;
+}
+
+/** One of the account's events by its position, with its task as it is now; undefined when it is not in the log. */
+export async function readEvent(position: LogPosition, accountId: string): Promise<LoggedEvent | undefined> {
+  const [row] = await rowsOf<TaskEventRow, LogPosition & { accountId: string }>(pool(), ACCOUNT_EVENT, { ...position, accountId });
+  if (!row) return undefined;
+  const [task] = await rowsOf<TaskRow, { ids: string[] }>(pool(), TASKS_BY_ID, { ids: [row.taskId] });
+  return task ? { ...row, ...parsed(row), task } : undefined;
 }
 
 /** When the newest event in the log was written; undefined for an empty log. */

@@ -1,5 +1,13 @@
-import type { LedgerEntry, Task, TaskEvent } from '../../generated/prisma/client.ts';
-import type { LedgerEntryKind, PendingCancelPolicy, Runner, TaskEventType, TaskState } from '../../generated/prisma/enums.ts';
+import type { LedgerEntry, Task, TaskEvent, WebhookAttempt, WebhookEndpoint } from '../../generated/prisma/client.ts';
+import type {
+  LedgerEntryKind,
+  PendingCancelPolicy,
+  Runner,
+  TaskEventType,
+  TaskState,
+  WebhookDisabledReason,
+  WebhookOutcome,
+} from '../../generated/prisma/enums.ts';
 import type { JsonValue } from '@prisma/client/runtime/client';
 
 /** A "Task" row as the statements here return it (`RETURNING *`, `SELECT t.*`). */
@@ -60,8 +68,53 @@ export interface TaskEventRow {
   at: Date;
 }
 
+export interface WebhookEndpointRow {
+  id: string;
+  accountId: string;
+  url: string;
+  description: string | null;
+  eventTypes: TaskEventType[];
+  models: string[];
+  enabled: boolean;
+  disabledReason: WebhookDisabledReason | null;
+  disabledAt: Date | null;
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: Date | null;
+  positionTxid: bigint;
+  positionId: bigint;
+  headAttempts: number;
+  failingSince: Date | null;
+  nextAttemptAt: Date;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WebhookAttemptRow {
+  id: bigint;
+  endpointId: string;
+  messageId: string;
+  type: string;
+  attempt: number;
+  outcome: WebhookOutcome;
+  status: number | null;
+  latencyMs: number;
+  error: string | null;
+  responseBody: string | null;
+  nextAttemptAt: Date | null;
+  at: Date;
+}
+
 // The rows here and Prisma's model types describe the same tables: a column added to one and not
 // the other fails to compile here, as the resolvers take either.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Holds<T extends true> = T;
-export type RowsMatchModels = [Holds<Same<TaskRow, Task>>, Holds<Same<LedgerEntryRow, LedgerEntry>>, Holds<Same<TaskEventRow, TaskEvent>>];
+export type RowsMatchModels = [
+  Holds<Same<TaskRow, Task>>,
+  Holds<Same<LedgerEntryRow, LedgerEntry>>,
+  Holds<Same<TaskEventRow, TaskEvent>>,
+  Holds<Same<WebhookEndpointRow, WebhookEndpoint>>,
+  Holds<Same<WebhookAttemptRow, WebhookAttempt>>,
+];

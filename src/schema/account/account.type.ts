@@ -23,6 +23,10 @@ export const AccountNode = builder.prismaNode('Account', {
       { name: 'LedgerEntryConnection' },
       { name: 'LedgerEntryEdge' },
     ),
+    webhookEndpoints: t.relation('webhookEndpoints', {
+      description: 'Where your events are sent, oldest first.',
+      query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+    }),
     tasks: t.prismaConnection(
       {
         type: 'Task',
