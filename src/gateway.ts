@@ -15,6 +15,8 @@ import { serveHealth, serveReady, type ReadinessCheck } from './http/health.ts';
 import { serveMetrics } from './http/metrics-endpoint.ts';
 import { createHttpServer, type Endpoint, listen, serveEndpoint } from './http/server.ts';
 import { attachWebSocket } from './http/websocket.ts';
+import { startBudgetEnforcement } from './jobs/budget-enforcement.ts';
+import { startBulkCancelRunner } from './jobs/bulk-cancel-runner.ts';
 import { startEventRetention } from './jobs/event-retention.ts';
 import { startLeaseExpiry } from './jobs/lease-expiry.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
@@ -140,6 +142,11 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
       },
     );
     undo.push(() => webhooks.stop());
+    const bulkCancels = startBulkCancelRunner(outageLog(logger, 'bulk cancels'));
+    undo.push(() => bulkCancels.stop());
+    const enforcement = startBudgetEnforcement(outageLog(logger, 'budget enforcement'));
+    undo.push(() => enforcement.stop());
+    // Bulk cancels and budget enforcement look for work each second on their own: a query on every commit would cost more than the second saves.
     live.onWake(() => {
       webhooks.wake();
     });
@@ -255,6 +262,8 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
             () => (metricsServer ? closeServer(metricsServer, 0) : undefined),
             () => shared?.close(),
             () => webhooks.stop(),
+            () => bulkCancels.stop(),
+            () => enforcement.stop(),
             () => leaseExpiry.stop(),
             () => live.stop(),
             () => retention.stop(),

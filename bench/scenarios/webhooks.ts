@@ -1,5 +1,6 @@
 import type { GraphQLHttpClient } from '../graphql-http.ts';
 import type { Scenario } from '../scenario.ts';
+import { SUBMIT_CONCURRENCY } from './submit.ts';
 import type { WebhookArena } from '../webhooks/arena.ts';
 import { backlogDeliveries, DELIVERY_EVENTS, liveDeliveries, MODEL } from '../webhooks/delivery-runs.ts';
 import { ACTIVE_ENDPOINTS, cancelWindow, submitWindow } from '../webhooks/load-windows.ts';
@@ -32,11 +33,11 @@ export const webhooksScenario: Scenario = {
           heading: 'webhooks',
           intro:
             `Webhook delivery to a receiver in the benchmark process (\`node:http\` on 127.0.0.1, answering 204 as soon as a message is read), from the dispatcher inside the gateway process, which serves up to 16 endpoints at once and sends each endpoint one message at a time. ` +
-            `First the deliveries themselves: ${DELIVERY_EVENTS.toLocaleString('en')} \`submitTask\` (${MODEL}) from 32 callers as fast as they are answered, to one account with one endpoint and then spread over ${ACTIVE_ENDPOINTS} accounts with an endpoint each; ` +
-            'the rate is from the first arrival to the last, and the latency each event\'s `at` (its commit\'s time, from PostgreSQL\'s clock) to its arrival. ' +
+            `First the deliveries themselves: ${DELIVERY_EVENTS.toLocaleString('en')} \`submitTask\` (${MODEL}) from ${SUBMIT_CONCURRENCY} callers as fast as they are answered, to one account with one endpoint and then spread over ${ACTIVE_ENDPOINTS} accounts with an endpoint each; ` +
+            'the rate is from the first arrival to the last, and the latency each event\'s `at` (its transaction\'s time, from PostgreSQL\'s clock) to its arrival. ' +
             'Then the same endpoints fed a backlog: as many SUBMITTED events seeded in bulk while they were disabled, then enabled, so the dispatcher runs at its own pace and the CPU is the deliveries\' alone (the CPU of a row while submitted includes the submits). ' +
             'The receiver checks every message (each `webhook-id` once, cursors in log order, a task event as body) and verifies one in ten signatures with `standardwebhooks`. ' +
-            `Then what ${ACTIVE_ENDPOINTS} active endpoints cost the write path: the submit and cancel closed loops (32 callers, ${context.settings.durationMs / 1000} s, one fresh account each) without endpoints and then with ${ACTIVE_ENDPOINTS} on the loaded account, each sent every event; ` +
+            `Then what ${ACTIVE_ENDPOINTS} active endpoints cost the write path: the submit and cancel closed loops (${SUBMIT_CONCURRENCY} callers, ${context.settings.durationMs / 1000} s, one fresh account each) without endpoints and then with ${ACTIVE_ENDPOINTS} on the loaded account, each sent every event; ` +
             'a cancel window\'s endpoints are made after its pending tasks are seeded, so they are sent its CANCELLED events alone. After a window with endpoints they are disabled, so the backlog left does not compete with the next. ' +
             'Every row ran on one gateway process, one after the other.',
           header: WEBHOOKS_HEADER,

@@ -42,9 +42,14 @@ function anomalies(run: DeliveryRun): string[] {
   return notes;
 }
 
-/** An endpoint's median time from one message to the next, and how much of it the HTTP exchange was by the gateway's log. */
+/**
+ * An endpoint's time from one message to the next: the median is a delivery
+ * within a turn, the tail the pauses between turns; and the median HTTP
+ * exchange by the gateway's log, in whole milliseconds.
+ */
 function gaps(run: DeliveryRun): string {
-  return `${ms(run.timing.gap.p50)} (exchange ${run.attempts.exchangeP50Ms} ms)`;
+  const { gap } = run.timing;
+  return `p50 ${ms(gap.p50)}, p99 ${ms(gap.p99)}, max ${ms(gap.max)} (exchange p50 ${run.attempts.exchangeP50Ms} ms)`;
 }
 
 function rates({ oneLive, oneBacklog, manyLive, manyBacklog }: DeliveryRuns): string {
@@ -55,7 +60,7 @@ function rates({ oneLive, oneBacklog, manyLive, manyBacklog }: DeliveryRuns): st
     `Ten endpoints of ten accounts, served at once: ${whole(manyLive.timing.perSecond)}/s while submitted (${(manyLive.timing.perSecond / oneLive.timing.perSecond).toFixed(1)}× one endpoint's), ` +
     `${whole(manyBacklog.timing.perSecond)}/s from a backlog (${(manyBacklog.timing.perSecond / oneBacklog.timing.perSecond).toFixed(1)}×). ` +
     `Event to arrival while submitted: p50 ${ms(oneLive.timing.latency.p50)}, p99 ${ms(oneLive.timing.latency.p99)} for one endpoint; p50 ${ms(manyLive.timing.latency.p50)}, p99 ${ms(manyLive.timing.latency.p99)} for ten. ` +
-    `Between two messages to one endpoint (median): ${gaps(oneLive)} while submitted and ${gaps(oneBacklog)} from a backlog with one endpoint, ${gaps(manyLive)} and ${gaps(manyBacklog)} with ten.`
+    `Between two messages to one endpoint: ${gaps(oneLive)} while submitted and ${gaps(oneBacklog)} from a backlog with one endpoint; ${gaps(manyLive)} and ${gaps(manyBacklog)} with ten.`
   );
 }
 
@@ -91,7 +96,7 @@ function overhead(name: string, pair: LoadPair, perDeliveryUs: number): string[]
       : '';
   const work =
     `The delivery work in that window: ${whole(rate)} deliveries/s of the ${whole(dueRate)}/s its events made due${behind}; ` +
-    `each endpoint got a message every ${ms(deliveries.timing.gap.p50)} (median; the exchange itself p50 ${deliveries.attempts.exchangeP50Ms} ms by the gateway's log). ` +
+    `between two messages to an endpoint p50 ${ms(deliveries.timing.gap.p50)}, p99 ${ms(deliveries.timing.gap.p99)} (the exchange itself p50 ${deliveries.attempts.exchangeP50Ms} ms by the gateway's log). ` +
     `At the backlog's ${whole(perDeliveryUs)} µs each, they took about ${deliveryCores.toFixed(2)} of the ${gatewayCores.toFixed(2)} cores the gateway used (${percent(deliveryCores / gatewayCores)}); ` +
     `the gateway's CPU per ${name} request went from ${whole(before)} µs to ${whole(after)} µs, the deliveries included.`;
   return [ratio, work];

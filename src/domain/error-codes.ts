@@ -20,6 +20,22 @@ export const ERROR_CODES = {
     description: 'The key is missing, unknown or revoked, or of the wrong kind for this field.',
   },
   INSUFFICIENT_CREDITS: { status: 402, retryable: false, description: "The account's balance is below the model's price." },
+  BUDGET_EXCEEDED: {
+    status: 402,
+    retryable: false,
+    description: 'A budget of the account, its key or a tag of the task would be exceeded; `resetsAt` says when its period ends.',
+  },
+  REFUND_BELOW_EXPECTED: {
+    status: 409,
+    retryable: false,
+    description: 'The cancel would refund less than `expectRefundAtLeast` (the task moved on since it was looked at); nothing changed.',
+  },
+  BULK_CANCEL_CONFLICT: {
+    status: 409,
+    retryable: false,
+    description: 'A bulk cancel with this clientKey was asked for with another filter or reason; `bulkCancelId` names it.',
+  },
+  NOT_FOUND: { status: 404, retryable: false, description: "No such object, or another account's: the same answer." },
   TASK_NOT_FOUND: { status: 404, retryable: false, description: "No such task, or another account's: the same answer." },
   CONFLICT: {
     status: 409,

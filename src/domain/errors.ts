@@ -1,5 +1,5 @@
 import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
-import type { Runner, TaskState } from '../generated/prisma/enums.ts';
+import type { BudgetPeriod, BudgetScope, Runner, TaskState } from '../generated/prisma/enums.ts';
 
 /**
  * An expected failure: a value with a stable code that clients branch on,
@@ -85,6 +85,54 @@ export class OperationNotSupportedError extends DomainError {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** A budget the submit's hold would take past its limit, or one tripped for its period. */
+export class BudgetExceededError extends DomainError {
+  readonly code = 'BUDGET_EXCEEDED';
+  constructor(
+    readonly budgetId: string,
+    readonly scope: BudgetScope,
+    readonly tag: string | null,
+    readonly period: BudgetPeriod,
+    readonly limit: number,
+    readonly spent: number,
+    /** When its period ends; null for a TOTAL budget. */
+    readonly resetsAt: Date | null,
+    readonly tripped: boolean,
+  ) {
+    super(
+      tripped
+        ? `A budget of ${limit} credits was exceeded this period and refuses every submit until ${resetsAt?.toISOString() ?? 'it is changed'}.`
+        : `This task would take a budget of ${limit} credits (${spent} spent) over its limit.`,
+    );
+  }
+}
+
+export class RefundBelowExpectedError extends DomainError {
+  readonly code = 'REFUND_BELOW_EXPECTED';
+  constructor(
+    readonly refund: number,
+    readonly expected: number,
+    readonly taskState: TaskState,
+    readonly progress: number,
+  ) {
+    super(`Cancelling now would refund ${refund} credits, less than the ${expected} expected; nothing was changed.`);
+  }
+}
+
+export class BulkCancelConflictError extends DomainError {
+  readonly code = 'BULK_CANCEL_CONFLICT';
+  constructor(readonly bulkCancelId: string) {
+    super('A bulk cancel with this clientKey was asked for with another filter or reason.');
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'NOT_FOUND';
+  constructor(what: string) {
+    super(`No ${what} matches.`);
   }
 }
 

@@ -1,5 +1,5 @@
-import type { LedgerEntryKind, Runner, TaskEventType, TaskState } from '../generated/prisma/enums.ts';
-import { ConflictError, type DomainError, LeaseLostError, OperationNotSupportedError } from './errors.ts';
+import type { CancelActorKind, LedgerEntryKind, Runner, TaskEventType, TaskState } from '../generated/prisma/enums.ts';
+import { ConflictError, type DomainError, LeaseLostError, OperationNotSupportedError, RefundBelowExpectedError } from './errors.ts';
 import type { JsonValue } from './json.ts';
 import { type Settlement, settle } from './money.ts';
 import { isTerminal, type ModelPolicy } from './task.ts';
@@ -27,13 +27,27 @@ export interface Lease {
   attempt: number | null;
 }
 
+/** Who cancels: the API key of a client's call, a budget, a bulk job, a deadline; recorded on the task and its event. */
+export interface CancelActor {
+  kind: CancelActorKind;
+  id: string;
+}
+
+export interface CancelCommand {
+  type: 'cancel';
+  by: CancelActor;
+  reason: string | null;
+  /** Refuse the cancel, changing nothing, if it would refund less than this. */
+  expectRefundAtLeast: number | null;
+}
+
 export type TaskCommand =
   | { type: 'claim'; workerId: string; leaseSeconds: number }
   | { type: 'progress'; lease: Lease; progress: number }
   | { type: 'complete'; lease: Lease; output: JsonValue }
   | { type: 'fail'; lease: Lease; error: string }
   | { type: 'expire' }
-  | { type: 'cancel' };
+  | CancelCommand;
 
 export type Transition = TaskCommand['type'] | 'submit';
 
@@ -51,6 +65,9 @@ export interface TaskChange {
   startedAt?: Date | null;
   finishedAt?: Date | null;
   cancelledAt?: Date | null;
+  cancelActorKind?: CancelActorKind | null;
+  cancelActorId?: string | null;
+  cancelReason?: string | null;
 }
 
 /** Credits a transition moves, signed: a HOLD is negative, a REFUND positive. */
@@ -62,7 +79,7 @@ export interface LedgerMovement {
 export type Decision =
   | { kind: 'unchanged' }
   | { kind: 'refused'; error: DomainError }
-  | { kind: 'change'; change: TaskChange; ledger: LedgerMovement | null; event: TaskEventType };
+  | { kind: 'change'; change: TaskChange; ledger: LedgerMovement | null; event: TaskEventType; detail: JsonValue | null };
 
 const CANCEL_VIA: Record<Exclude<Runner, 'CLOUD'>, { via: string; message: string }> = {
   SELF_HOSTED: {
@@ -83,8 +100,8 @@ function refundOf(settlement: Settlement): LedgerMovement | null {
   return settlement.refund > 0 ? { kind: 'REFUND', amount: settlement.refund } : null;
 }
 
-function change(event: TaskEventType, fields: TaskChange, ledger: LedgerMovement | null = null): Decision {
-  return { kind: 'change', change: fields, ledger, event };
+function change(event: TaskEventType, fields: TaskChange, ledger: LedgerMovement | null = null, detail: JsonValue | null = null): Decision {
+  return { kind: 'change', change: fields, ledger, event, detail };
 }
 
 function refused(error: DomainError): Decision {
@@ -96,11 +113,18 @@ function secondsAfter(now: Date, seconds: number): Date {
 }
 
 /** A task's end: its state, its final charge and its refund. */
-function ending(state: 'COMPLETED' | 'FAILED' | 'CANCELLED', settlement: Settlement, now: Date, fields: TaskChange = {}): Decision {
+function ending(
+  state: 'COMPLETED' | 'FAILED' | 'CANCELLED',
+  settlement: Settlement,
+  now: Date,
+  fields: TaskChange = {},
+  detail: JsonValue | null = null,
+): Decision {
   return change(
     state,
     { ...fields, state, creditsUsed: settlement.creditsUsed, finishedAt: now, ...(state === 'CANCELLED' ? { cancelledAt: now } : {}) },
     refundOf(settlement),
+    detail,
   );
 }
 
@@ -120,8 +144,8 @@ function holds(task: TaskFacts, lease: Lease, now: Date): boolean {
   );
 }
 
-/** SPEC §5 cancelTask rules 2 to 5, in their order. */
-function cancel(task: TaskFacts, now: Date): Decision {
+/** SPEC §5 cancelTask rules 2 to 5, in their order; then the caller's floor on the refund, and who cancels and why. */
+function cancel(task: TaskFacts, command: CancelCommand, now: Date): Decision {
   if (isTerminal(task.state)) return { kind: 'unchanged' };
   if (task.runner !== 'CLOUD') {
     const { via, message } = CANCEL_VIA[task.runner];
@@ -136,7 +160,12 @@ function cancel(task: TaskFacts, now: Date): Decision {
       ),
     );
   }
-  return ending('CANCELLED', settle.cancelled(task.state, task.progress, task.policy.refundCutoff, task.price), now);
+  const settlement = settle.cancelled(task.state, task.progress, task.policy.refundCutoff, task.price);
+  if (command.expectRefundAtLeast !== null && settlement.refund < command.expectRefundAtLeast) {
+    return refused(new RefundBelowExpectedError(settlement.refund, command.expectRefundAtLeast, task.state, task.progress));
+  }
+  const by = { cancelActorKind: command.by.kind, cancelActorId: command.by.id, cancelReason: command.reason };
+  return ending('CANCELLED', settlement, now, by, { actor: { kind: command.by.kind, id: command.by.id }, reason: command.reason });
 }
 
 /** An expired lease: back to the queue, or, after the last attempt, FAILED with a full refund. */
@@ -180,7 +209,7 @@ export function decide(task: TaskFacts, command: TaskCommand, now: Date): Decisi
     case 'expire':
       return expire(task, now);
     case 'cancel':
-      return cancel(task, now);
+      return cancel(task, command, now);
   }
 }
 

@@ -1,5 +1,9 @@
 import { ERROR_CODES } from '../domain/error-codes.ts';
 import {
+  BudgetAction,
+  BudgetPeriod,
+  BudgetScope,
+  CancelActorKind,
   LedgerEntryKind,
   PendingCancelPolicy,
   Runner,
@@ -33,6 +37,27 @@ export const TaskEventTypeEnum = builder.enumType(TaskEventType, { name: 'TaskEv
 export const LedgerEntryKindEnum = builder.enumType(LedgerEntryKind, {
   name: 'LedgerEntryKind',
   description: "GRANT adds credits to an account, HOLD takes a task's price on submit, REFUND gives it back.",
+});
+
+export const BudgetScopeEnum = builder.enumType(BudgetScope, {
+  name: 'BudgetScope',
+  description: "What a budget counts: every task of the account, the tasks of the API key that made the budget, or the tasks with its tag.",
+});
+
+export const BudgetPeriodEnum = builder.enumType(BudgetPeriod, {
+  name: 'BudgetPeriod',
+  description: 'The UTC calendar day, the UTC calendar month, or everything since the budget was made.',
+});
+
+export const BudgetActionEnum = builder.enumType(BudgetAction, {
+  name: 'BudgetAction',
+  description:
+    'What a budget does: every budget refuses a submit that would take its spend over the limit. CANCEL_PENDING and CANCEL_IN_FLIGHT also trip on the first refusal: the period takes no more submits in scope, and its pending (and, for CANCEL_IN_FLIGHT, running) tasks are cancelled under the usual rules, each recording the budget as who cancelled.',
+});
+
+export const CancelActorKindEnum = builder.enumType(CancelActorKind, {
+  name: 'CancelActorKind',
+  description: "Who cancelled: a client's API key, a budget, a bulk cancel, or a deadline.",
 });
 
 export const WebhookDisabledReasonEnum = builder.enumType(WebhookDisabledReason, {

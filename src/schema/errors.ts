@@ -1,4 +1,6 @@
 import {
+  BudgetExceededError,
+  BulkCancelConflictError,
   ConflictError,
   CursorExpiredError,
   type DomainError,
@@ -9,12 +11,14 @@ import {
   LeaseLostError,
   OperationNotSupportedError,
   RateLimitedError,
+  NotFoundError,
+  RefundBelowExpectedError,
   TaskNotFoundError,
   WebhookEndpointNotFoundError,
 } from '../domain/errors.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from './builder.ts';
-import { ErrorCodeEnum, RunnerEnum, TaskStateEnum } from './enums.ts';
+import { BudgetPeriodEnum, BudgetScopeEnum, ErrorCodeEnum, RunnerEnum, TaskStateEnum } from './enums.ts';
 
 export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
   description: 'An expected failure, returned as data. Branch on `code`; retry only when `retryable`.',
@@ -90,3 +94,37 @@ builder.objectType(CursorExpiredError, {
   name: 'CursorExpiredError',
   fields: (t) => ({ param: t.exposeString('param', { description: 'The argument holding the cursor.' }) }),
 });
+
+builder.objectType(BudgetExceededError, {
+  interfaces: [ErrorInterface],
+  name: 'BudgetExceededError',
+  fields: (t) => ({
+    budgetId: t.id({ resolve: (error) => encodeGlobalID('Budget', error.budgetId) }),
+    scope: t.expose('scope', { type: BudgetScopeEnum }),
+    tag: t.exposeString('tag', { nullable: true }),
+    period: t.expose('period', { type: BudgetPeriodEnum }),
+    limit: t.exposeInt('limit'),
+    spent: t.exposeInt('spent', { description: 'Spent in the current period: holds minus refunds.' }),
+    resetsAt: t.expose('resetsAt', { type: 'DateTime', nullable: true, description: 'When the period ends; null for a TOTAL budget.' }),
+    tripped: t.exposeBoolean('tripped', { description: 'The budget refuses every submit until its period ends (or it is rearmed).' }),
+  }),
+});
+
+builder.objectType(RefundBelowExpectedError, {
+  interfaces: [ErrorInterface],
+  name: 'RefundBelowExpectedError',
+  fields: (t) => ({
+    refund: t.exposeInt('refund', { description: 'What the cancel would have refunded.' }),
+    expected: t.exposeInt('expected'),
+    taskState: t.expose('taskState', { type: TaskStateEnum }),
+    progress: t.exposeFloat('progress'),
+  }),
+});
+
+builder.objectType(BulkCancelConflictError, {
+  interfaces: [ErrorInterface],
+  name: 'BulkCancelConflictError',
+  fields: (t) => ({ bulkCancelId: t.id({ resolve: (error) => encodeGlobalID('BulkCancel', error.bulkCancelId) }) }),
+});
+
+builder.objectType(NotFoundError, { interfaces: [ErrorInterface], name: 'NotFoundError' });

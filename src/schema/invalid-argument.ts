@@ -18,3 +18,13 @@ export function answersInvalidParam(options: object): boolean {
   return Array.isArray(types) && types.includes(InvalidParamError);
 }
 
+
+/** `work`'s result, with an InvalidParamError it throws made the untyped error of a field that has no result union. */
+export function untypedRefusals<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof InvalidParamError) throw invalidArgument(false, error.param, error.message);
+    throw error;
+  }
+}

@@ -1,6 +1,8 @@
 import { brandWithType } from '@pothos/core';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { db } from '../db/client.ts';
+import { budgetStanding } from '../db/sql/budgets.ts';
+import { findBulkCancel } from '../db/sql/bulk-cancels.ts';
 import { findAccountTask } from '../db/sql/task-reads.ts';
 import { AccountNode } from './account/account.type.ts';
 import { LedgerEntryNode } from './account/ledger-entry.type.ts';
@@ -30,6 +32,8 @@ function branded<T extends object>(row: T | null | undefined, type: Parameters<t
 async function ownObject(accountId: string, typename: string, id: string): Promise<object | undefined> {
   if (typename === 'Task' && isUuid(id)) return branded(await findAccountTask(accountId, { id }), TaskNode);
   if (typename === 'Account' && id === accountId) return branded(await db().account.findUnique({ where: { id } }), AccountNode);
+  if (typename === 'Budget' && isUuid(id)) return (await budgetStanding(accountId, id)) ?? undefined;
+  if (typename === 'BulkCancel' && isUuid(id)) return (await findBulkCancel(accountId, id)) ?? undefined;
   if (typename === 'WebhookEndpoint' && isUuid(id)) {
     return branded(await db().webhookEndpoint.findFirst({ where: { id, accountId } }), WebhookEndpointNode);
   }
@@ -44,7 +48,7 @@ builder.queryField('node', (t) =>
     type: builder.nodeInterfaceRef(),
     nullable: true,
     description:
-      "Refetches one of your objects (a Task, your Account, one of its LedgerEntry rows, a WebhookEndpoint) by its global id. Anything else, a malformed id or another account's object included, is null.",
+      "Refetches one of your objects (a Task, your Account, one of its LedgerEntry rows, a Budget, a WebhookEndpoint, a BulkCancel) by its global id. Anything else, a malformed id or another account's object included, is null.",
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const target = decoded(args.id);

@@ -2,7 +2,7 @@ import { type LogPosition, readEvent, readLog } from '../db/sql/event-log.ts';
 import type { WebhookEndpointRow } from '../db/sql/rows.ts';
 import {
   type AttemptRecord,
-  eventDone,
+  eventsDone,
   giveUp,
   type Held,
   headRetry,
@@ -112,33 +112,46 @@ export class EndpointTurn {
     return event && eventMessage(event);
   }
 
-  /** The next page of the log; whether the turn goes on. */
+  /**
+   * The next page of the log; whether the turn goes on. Deliveries are
+   * written as a run, at the page's end or before a failing head, rather
+   * than one by one: the receiver's pace, not the database's, sets the rate.
+   */
   private async walkLog(): Promise<boolean> {
     const page = await readLog({ after: this.position, accountId: this.endpoint.accountId, limit: PAGE_EVENTS, bytes: PAGE_BYTES });
-    let passedOver: LogPosition | undefined;
+    const done: AttemptRecord[] = [];
+    let through: LogPosition | undefined;
+    const flush = async (): Promise<boolean> => {
+      if (!through) return true;
+      let held = true;
+      if (done.length > 0) held = await eventsDone(this.held, done.splice(0), through);
+      else await passOver(this.held, through);
+      this.position = through;
+      through = undefined;
+      return held;
+    };
     for (const event of page.events) {
       const at = { txid: event.txid, id: event.id };
       if (!matches(this.endpoint, event)) {
-        passedOver = at;
+        through = at;
         continue;
       }
       const verdict = await this.attempt(eventMessage(event));
       if (!verdict.done) {
-        await this.failHead(verdict, passedOver ?? this.position);
+        if (!(await flush())) return false;
+        await this.failHead(verdict, this.position);
         return false;
       }
-      if (!(await eventDone(this.held, verdict.attempt, at))) return false;
-      this.position = at;
-      passedOver = undefined;
+      done.push(verdict.attempt);
+      through = at;
       this.headAttempts = 0;
       this.failingSince = null;
-      if (!this.mayGoOn()) return false;
+      if (!this.mayGoOn()) {
+        await flush();
+        return false;
+      }
     }
-    if (passedOver) {
-      await passOver(this.held, passedOver);
-      this.position = passedOver;
-    }
-    return page.more;
+    return (await flush()) && page.more;
   }
 
   private async attempt(outgoing: OutgoingMessage): Promise<Verdict> {

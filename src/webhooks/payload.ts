@@ -4,6 +4,7 @@ import type { TaskRow } from '../db/sql/rows.ts';
 import type { WebhookMessageRow } from '../db/sql/webhook-deliveries.ts';
 import type { JsonValue } from '../domain/json.ts';
 import { encodeEventCursor } from '../events/cursor.ts';
+import { type CancelActorView, cancelActorView, cancellationOf, thresholdOf } from '../events/event-detail.ts';
 import { taskAsOfEvent } from '../events/task-as-of-event.ts';
 import type { TaskEventType, WebhookMessageKind } from '../generated/prisma/enums.ts';
 
@@ -45,14 +46,32 @@ function taskJson(task: TaskRow): Record<string, JsonValue> {
     finishedAt: task.finishedAt?.toISOString() ?? null,
     cancelledAt: task.cancelledAt?.toISOString() ?? null,
     updatedAt: task.updatedAt.toISOString(),
+    metadata: task.metadata,
+    tags: task.tags,
+    cancelledBy: actorJson(cancelActorView(task.cancelActorKind, task.cancelActorId)),
+    cancelReason: task.cancelReason,
   };
+}
+
+function actorJson(actor: CancelActorView | null): JsonValue {
+  return actor && { kind: actor.kind, id: actor.id };
+}
+
+/** What the event says beyond the task, as the `taskEvents` stream shows it. */
+function detailJson(event: LoggedEvent): Record<string, JsonValue> {
+  const cancellation = event.type === 'CANCELLED' ? cancellationOf(event.detail) : null;
+  if (cancellation) return { cancellation: { actor: actorJson(cancellation.actor), reason: cancellation.reason } };
+  const crossing = event.type === 'BUDGET_THRESHOLD' ? thresholdOf(event.detail) : null;
+  if (!crossing) return {};
+  const { threshold, spent, limit } = crossing;
+  return { budgetThreshold: { budgetId: encodeGlobalID('Budget', crossing.budgetId), threshold, spent, limit, periodStart: crossing.periodStart.toISOString() } };
 }
 
 /** A task event as a webhook: its cursor is its `webhook-id`, the same on every attempt and on a redelivery, so receivers deduplicate by it. */
 export function eventMessage(event: LoggedEvent): OutgoingMessage {
   const cursor = encodeEventCursor(event);
   const type = eventTypeName(event.type);
-  const data = { cursor, event: event.type, at: event.at.toISOString(), task: taskJson(taskAsOfEvent(event.task, event)) };
+  const data = { cursor, event: event.type, at: event.at.toISOString(), ...detailJson(event), task: taskJson(taskAsOfEvent(event.task, event)) };
   return { id: cursor, type, body: JSON.stringify({ type, timestamp: event.at.toISOString(), data }) };
 }
 

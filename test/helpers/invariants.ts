@@ -26,6 +26,16 @@ const CHECKS: Record<string, string> = {
     SELECT t.id, t.state, e.state AS "eventState" FROM "Task" t
     JOIN LATERAL (SELECT state FROM "TaskEvent" WHERE "taskId" = t.id ORDER BY id DESC LIMIT 1) e ON true
     WHERE e.state <> t.state`,
+  "a budget's spend in a period is the ledger's holds minus refunds of its scope in it": `
+    SELECT s."budgetId", s."periodStart", s.spent, COALESCE(l.total, 0) AS ledger
+    FROM "BudgetSpend" s JOIN "Budget" b ON b.id = s."budgetId"
+    LEFT JOIN LATERAL (
+      SELECT SUM(-e.amount) AS total FROM "LedgerEntry" e JOIN "Task" t ON t.id = e."taskId"
+      WHERE e."accountId" = b."accountId" AND e.kind IN ('HOLD', 'REFUND') AND e."createdAt" >= s."periodStart"
+        AND (b.period = 'TOTAL' OR e."createdAt" < s."periodStart" + CASE b.period WHEN 'DAY' THEN interval '1 day' ELSE interval '1 month' END)
+        AND (b.scope = 'ACCOUNT' OR (b.scope = 'API_KEY' AND t."apiKeyId" = b."apiKeyId") OR (b.scope = 'TAG' AND b.tag = ANY(t.tags)))
+    ) l ON true
+    WHERE s.spent <> COALESCE(l.total, 0)`,
   'every task whose history is kept starts with its SUBMITTED event': `
     SELECT t.id FROM "Task" t
     WHERE (SELECT type FROM "TaskEvent" WHERE "taskId" = t.id ORDER BY id LIMIT 1) <> 'SUBMITTED'`,

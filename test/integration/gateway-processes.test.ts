@@ -43,7 +43,7 @@ describe('gateway processes', () => {
     const { workerId } = await givenWorker();
     const ids: string[] = [];
     for (let n = 0; n < 40; n++) {
-      const task = await submitTask({ accountId: account.accountId, model: 'upscale', runner: 'CLOUD', input: { n }, outTaskId: null });
+      const task = await submitTask({ accountId: account.accountId, apiKeyId: null, model: 'upscale', runner: 'CLOUD', input: { n }, outTaskId: null, metadata: {}, tags: [] });
       ids.push(task.id);
     }
 

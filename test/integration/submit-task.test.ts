@@ -68,6 +68,9 @@ describe('submitTask', () => {
       runner: 'CLOUD',
       input: { blob: 'x'.repeat(1024 * 1024) },
       outTaskId: null,
+      apiKeyId: null,
+      metadata: {},
+      tags: [],
     });
     await expect(submit).rejects.toMatchObject({ code: 'INVALID_PARAM', param: 'input.input' });
     expect(await taskCount(account.accountId)).toBe(0);

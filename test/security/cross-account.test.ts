@@ -10,6 +10,7 @@ import { coordinatesOf, reachableObjectTypes } from './schema-coordinates.ts';
 import { SUBSCRIPTION_CASES } from './subscription-cases.ts';
 import { givenTenants } from './tenants.ts';
 import { TYPE_CASES } from './type-cases.ts';
+import { SPEND_CONTROL_CASES } from './spend-control-cases.ts';
 import { WEBHOOK_CASES } from './webhook-cases.ts';
 import { WORKER_CASES } from './worker-cases.ts';
 
@@ -30,6 +31,7 @@ const CASES: Record<string, CrossAccountCase> = {
   ...CONNECTION_CASES,
   ...RATE_LIMIT_CASES,
   ...WEBHOOK_CASES,
+  ...SPEND_CONTROL_CASES,
 };
 
 describe('every field a client can reach is checked for cross-account access', () => {

@@ -82,6 +82,28 @@ export const ROOT_CALLS: Record<string, RootCall> = {
       { audience: 'client', query: `mutation($id: ID!) { ${field}(${args}) { ${ERRORS} } }`, variables: () => ({ id: NEVER_ISSUED_ENDPOINT }) },
     ]),
   ),
+  'Mutation.createBudget': {
+    audience: 'client',
+    query: `mutation { createBudget(input: { scope: ACCOUNT, period: TOTAL, limit: 1000000 }) { ${ERRORS} } }`,
+    variables: () => ({}),
+  },
+  'Mutation.updateBudget': {
+    audience: 'client',
+    query: `mutation($id: ID!) { updateBudget(id: $id, input: { name: "key-kinds" }) { ${ERRORS} } }`,
+    variables: () => ({ id: encodeGlobalID('Budget', '0190a0a0-0000-7000-8000-00000000dead') }),
+  },
+  'Mutation.deleteBudget': {
+    audience: 'client',
+    query: `mutation($id: ID!) { deleteBudget(id: $id) { ${ERRORS} } }`,
+    variables: () => ({ id: encodeGlobalID('Budget', '0190a0a0-0000-7000-8000-00000000dead') }),
+  },
+  'Mutation.cancelTasks': {
+    audience: 'client',
+    // A filter matching none of the world's tasks: the call is served, and changes nothing.
+    query: `mutation { cancelTasks(input: { filter: { tags: ["key-kinds-none"] }, clientKey: "key-kinds" }) { ${ERRORS} } }`,
+    variables: () => ({}),
+  },
+  'Query.previewCancelTasks': { audience: 'client', query: `{ previewCancelTasks(filter: {}) { ${ERRORS} } }`, variables: () => ({}) },
   'Subscription.taskUpdated': {
     audience: 'client',
     query: 'subscription($id: ID) { taskUpdated(taskId: $id) { id state } }',

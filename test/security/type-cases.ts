@@ -24,6 +24,11 @@ const TASK_FIELDS: Record<string, string> = {
   updatedAt: 'updatedAt',
   ledgerEntries: 'ledgerEntries { id amount balanceAfter task { id } }',
   events: 'events(first: 10) { edges { cursor node { cursor type task { id } } } }',
+  metadata: 'metadata',
+  tags: 'tags',
+  cancelledBy: 'cancelledBy { kind id }',
+  cancelReason: 'cancelReason',
+  cancelPreview: 'cancelPreview { outcome refund charge retryAfterSeconds cancelVia }',
 };
 const TASK = Object.values(TASK_FIELDS).join(' ');
 
@@ -39,8 +44,8 @@ function everyPathToTasks(context: CaseContext): string[] {
   );
   return [
     `{ ${byId.join('\n')} own: task(id: "${context.stranger.doneTask}") { ... on Task { ${TASK} } } }`,
-    `{ list: tasks(first: 10) { ... on TaskConnection { edges { node { ${TASK} } } } } }`,
-    `{ account { ... on Account { ledger(first: 10) { edges { node { task { ${TASK} } } } } } } }`,
+    `{ list: tasks(first: 6) { ... on TaskConnection { edges { node { ${TASK} } } } } }`,
+    `{ account { ... on Account { ledger(first: 6) { edges { node { task { ${TASK} } } } } } } }`,
   ];
 }
 
@@ -134,10 +139,20 @@ export const TYPE_CASES: Record<string, CrossAccountCase> = {
   },
 
   "every field of a TaskEvent is of the caller's own task, and a task's events page only from its own cursors": {
-    covers: ['TaskEvent.at', 'TaskEvent.cursor', 'TaskEvent.progress', 'TaskEvent.state', 'TaskEvent.task', 'TaskEvent.type'],
+    covers: [
+      ...['at', 'cursor', 'progress', 'state', 'task', 'type', 'cancellation', 'budgetThreshold'].map((field) => `TaskEvent.${field}`),
+      ...['kind', 'id'].map((field) => `CancelActor.${field}`),
+      'Cancellation.actor',
+      'Cancellation.reason',
+      ...['budgetId', 'threshold', 'spent', 'limit', 'periodStart'].map((field) => `BudgetThresholdCrossing.${field}`),
+      ...['outcome', 'refund', 'charge', 'retryAfterSeconds', 'cancelVia'].map((field) => `CancelPreview.${field}`),
+    ],
     async run(context) {
       const query = `query($id: ID!, $after: String) {
-        task(id: $id) { ... on Task { events(first: 20, after: $after) { edges { node { at cursor progress state type task { id } } } } } }
+        task(id: $id) { ... on Task { events(first: 20, after: $after) { edges { node {
+          at cursor progress state type task { id }
+          cancellation { reason actor { kind id } } budgetThreshold { budgetId threshold spent limit periodStart }
+        } } } } }
       }`;
       const id = context.stranger.doneTask;
       const res = await asStranger<{ task: { events: { edges: { node: { type: string; task: { id: string } } }[] } } }>(context, query, { id });

@@ -40,7 +40,7 @@ const COMMANDS: Record<TaskCommand['type'], TaskCommand> = {
   complete: { type: 'complete', lease: LEASE, output: { url: 'https://cdn.example/1.png' } },
   fail: { type: 'fail', lease: LEASE, error: 'out of memory' },
   expire: { type: 'expire' },
-  cancel: { type: 'cancel' },
+  cancel: { type: 'cancel', by: { kind: 'API_KEY', id: 'key' }, reason: null, expectRefundAtLeast: null },
 };
 
 function changeOf(decision: Decision): Extract<Decision, { kind: 'change' }> {
@@ -62,6 +62,7 @@ const EXPECTED: Record<TaskCommand['type'], (state: TaskState, decision: Decisio
     expect(changeOf(decision)).toEqual({
       kind: 'change',
       event: 'CLAIMED',
+      detail: null,
       ledger: null,
       change: {
         state: 'RUNNING',
@@ -82,6 +83,7 @@ const EXPECTED: Record<TaskCommand['type'], (state: TaskState, decision: Decisio
     expect(changeOf(decision)).toEqual({
       kind: 'change',
       event: 'PROGRESS',
+      detail: null,
       ledger: null,
       change: { progress: 0.6, leaseExpiresAt: new Date(NOW.getTime() + 30_000) },
     });
@@ -94,6 +96,7 @@ const EXPECTED: Record<TaskCommand['type'], (state: TaskState, decision: Decisio
     expect(changeOf(decision)).toEqual({
       kind: 'change',
       event: 'COMPLETED',
+      detail: null,
       ledger: null,
       change: { state: 'COMPLETED', output: { url: 'https://cdn.example/1.png' }, progress: 1, creditsUsed: PRICE, finishedAt: NOW },
     });
@@ -106,6 +109,7 @@ const EXPECTED: Record<TaskCommand['type'], (state: TaskState, decision: Decisio
     expect(changeOf(decision)).toEqual({
       kind: 'change',
       event: 'FAILED',
+      detail: null,
       ledger: { kind: 'REFUND', amount: PRICE },
       change: { state: 'FAILED', error: 'out of memory', creditsUsed: null, finishedAt: NOW },
     });
@@ -124,7 +128,16 @@ const EXPECTED: Record<TaskCommand['type'], (state: TaskState, decision: Decisio
       kind: 'change',
       event: 'CANCELLED',
       ledger: { kind: 'REFUND', amount: PRICE },
-      change: { state: 'CANCELLED', creditsUsed: null, finishedAt: NOW, cancelledAt: NOW },
+      change: {
+        state: 'CANCELLED',
+        creditsUsed: null,
+        finishedAt: NOW,
+        cancelledAt: NOW,
+        cancelActorKind: 'API_KEY',
+        cancelActorId: 'key',
+        cancelReason: null,
+      },
+      detail: { actor: { kind: 'API_KEY', id: 'key' }, reason: null },
     });
   },
 };
@@ -162,6 +175,7 @@ describe('an expired lease', () => {
     expect(decide(taskIn('RUNNING', { attempts, leaseExpiresAt: EARLIER }), COMMANDS.expire, NOW)).toEqual({
       kind: 'change',
       event: 'REQUEUED',
+      detail: null,
       ledger: null,
       change: { state: 'PENDING', progress: 0 },
     });
@@ -171,6 +185,7 @@ describe('an expired lease', () => {
     expect(decide(taskIn('RUNNING', { attempts: MAX_ATTEMPTS, leaseExpiresAt: EARLIER }), COMMANDS.expire, NOW)).toEqual({
       kind: 'change',
       event: 'FAILED',
+      detail: null,
       ledger: { kind: 'REFUND', amount: PRICE },
       change: { state: 'FAILED', error: `The worker's lease expired on all ${MAX_ATTEMPTS} attempts.`, creditsUsed: null, finishedAt: NOW },
     });

@@ -24,7 +24,12 @@ export interface TransitionValues {
   finishedAt: Date | null;
   cancelledAt: Date | null;
   updatedAt: Date;
+  cancelActorKind: string | null;
+  cancelActorId: string | null;
+  cancelReason: string | null;
   event: string;
+  /** The event's detail, JSON text, or null. */
+  detail: string | null;
   /** Signed credits moved with the change, 0 for none, and their entry's kind. */
   amount: number;
   ledgerKind: string | null;
@@ -43,11 +48,12 @@ WITH changed AS (
   UPDATE "Task" SET state = :state::"TaskState", progress = :progress, output = :output::jsonb, error = :error,
     attempts = :attempts, "creditsUsed" = :creditsUsed, "leaseOwner" = :leaseOwner::uuid,
     "leaseExpiresAt" = :leaseExpiresAt, "leaseSeconds" = :leaseSeconds, "startedAt" = :startedAt,
-    "finishedAt" = :finishedAt, "cancelledAt" = :cancelledAt, "updatedAt" = :updatedAt, version = version + 1
+    "finishedAt" = :finishedAt, "cancelledAt" = :cancelledAt, "updatedAt" = :updatedAt, version = version + 1,
+    "cancelActorKind" = :cancelActorKind::"CancelActorKind", "cancelActorId" = :cancelActorId, "cancelReason" = :cancelReason
   WHERE id = :id::uuid AND version = :version
   RETURNING *
-), ${ledgerEntryCtes('moved', `SELECT "accountId", id AS "taskId", :ledgerKind::"LedgerEntryKind" AS kind, :amount::int AS amount FROM changed`)},
-${taskEventCte('change_event', 'changed', ':event')}
+), ${ledgerEntryCtes('moved', `SELECT "accountId", id AS "taskId", :ledgerKind::"LedgerEntryKind" AS kind, :amount::int AS amount, "apiKeyId", tags FROM changed`)},
+${taskEventCte('change_event', 'changed', ':event', ':detail')}
 SELECT * FROM changed`,
 );
 
@@ -73,7 +79,11 @@ export function transitionValues(seen: TaskSnapshot, decision: Change): Transiti
     finishedAt: next.finishedAt,
     cancelledAt: next.cancelledAt,
     updatedAt: seen.now,
+    cancelActorKind: next.cancelActorKind,
+    cancelActorId: next.cancelActorId,
+    cancelReason: next.cancelReason,
     event: decision.event,
+    detail: decision.detail === null ? null : JSON.stringify(decision.detail),
     amount: decision.ledger?.amount ?? 0,
     ledgerKind: decision.ledger?.kind ?? null,
   };

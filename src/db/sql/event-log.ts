@@ -34,7 +34,7 @@ interface RangeValues {
   limit: number;
 }
 
-const EVENT_COLUMNS = 'e.id, e."taskId", e."accountId", e.type, e.state, e.progress, e.version, e.txid, e.at';
+const EVENT_COLUMNS = 'e.id, e."taskId", e."accountId", e.type, e.state, e.progress, e.version, e.txid, e.at, e.detail';
 
 /** An event as read with what its task weighs where it is stored, to page by bytes. */
 type SizedEventRow = TaskEventRow & { taskBytes: number };
@@ -132,9 +132,9 @@ export async function readLog(range: LogRange): Promise<LogPage> {
   const byId = new Map(tasks.map((task) => [task.id, task]));
   const events = page.flatMap((row) => {
     const task = byId.get(row.taskId);
-    const { taskId, accountId, type, state, progress, version, at } = row;
+    const { taskId, accountId, type, state, progress, version, at, detail } = row;
     // An event's task is never deleted while the event is kept; were it, the event is passed over.
-    return task ? [{ taskId, accountId, type, state, progress, version, at, ...parsed(row), task }] : [];
+    return task ? [{ taskId, accountId, type, state, progress, version, at, detail, ...parsed(row), task }] : [];
   });
   return { events, more };
 }

@@ -1,5 +1,6 @@
 import type { LedgerEntry, Task, TaskEvent, WebhookAttempt, WebhookEndpoint } from '../../generated/prisma/client.ts';
 import type {
+  CancelActorKind,
   LedgerEntryKind,
   PendingCancelPolicy,
   Runner,
@@ -34,6 +35,12 @@ export interface TaskRow {
   cancelledAt: Date | null;
   updatedAt: Date;
   version: number;
+  apiKeyId: string | null;
+  metadata: JsonValue;
+  tags: string[];
+  cancelActorKind: CancelActorKind | null;
+  cancelActorId: string | null;
+  cancelReason: string | null;
 }
 
 /** A task as read to decide on: its row, its model's policy, and the database's clock at the read. */
@@ -66,6 +73,7 @@ export interface TaskEventRow {
   version: number | null;
   txid: bigint;
   at: Date;
+  detail: JsonValue | null;
 }
 
 export interface WebhookEndpointRow {

@@ -55,3 +55,10 @@ export function violatedConstraint(error: unknown, sqlState: string): string | u
 
 export const UNIQUE_VIOLATION = '23505';
 export const CHECK_VIOLATION = '23514';
+export const SERIALIZATION_FAILURE = '40001';
+export const DEADLOCK_DETECTED = '40P01';
+
+/** Whether `error` is one PostgreSQL asks to retry the transaction for. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && (error.code === SERIALIZATION_FAILURE || error.code === DEADLOCK_DETECTED);
+}

@@ -8,11 +8,16 @@ import { commitStatement } from './transaction.ts';
 
 export interface SubmitValues {
   accountId: string;
+  /** The key submitting, for budgets per key. */
+  apiKeyId: string | null;
   model: string;
   outTaskId: string | null;
   runner: Runner;
   /** JSON text. */
   input: string;
+  /** JSON text of a string map. */
+  metadata: string;
+  tags: string[];
   /** The machine's decision for a new task: its state, the kind of its hold, and its event. */
   state: string;
   holdKind: string;
@@ -33,12 +38,12 @@ WITH earlier AS (
 ), model AS (
   SELECT name, price FROM "Model" WHERE name = :model
 ), created AS (
-  INSERT INTO "Task" ("accountId", "outTaskId", "modelName", runner, input, price, state)
-  SELECT :accountId::uuid, :outTaskId, model.name, :runner::"Runner", :input::jsonb, model.price, :state::"TaskState"
+  INSERT INTO "Task" ("accountId", "apiKeyId", "outTaskId", "modelName", runner, input, metadata, tags, price, state)
+  SELECT :accountId::uuid, :apiKeyId::uuid, :outTaskId, model.name, :runner::"Runner", :input::jsonb, :metadata::jsonb, :tags::text[], model.price, :state::"TaskState"
   FROM model WHERE NOT EXISTS (SELECT FROM earlier)
   RETURNING *
-), ${ledgerEntryCtes('held', `SELECT "accountId", id AS "taskId", :holdKind::"LedgerEntryKind" AS kind, -price AS amount FROM created`)},
-${taskEventCte('submitted_event', 'created', ':event')}
+), ${taskEventCte('submitted_event', 'created', ':event')},
+${ledgerEntryCtes('held', `SELECT "accountId", id AS "taskId", :holdKind::"LedgerEntryKind" AS kind, -price AS amount, "apiKeyId", tags FROM created`, { tasks: 'created', after: 'submitted_event' })}
 SELECT *, true AS created FROM created UNION ALL SELECT *, false AS created FROM earlier`,
 );
 
@@ -49,16 +54,24 @@ const BALANCE_AND_PRICE = sql<{ accountId: string; model: string }>(
 
 const OUT_TASK_ID_TAKEN = 'Task_accountId_outTaskId_key';
 const BALANCE_NONNEGATIVE = 'Account_balance_nonnegative';
+const WITHIN_BUDGET = 'BudgetSpend_within_limit';
 
 export type SubmitOutcome =
   | { kind: 'created' | 'earlier'; task: TaskRow }
   | { kind: 'unknown-model' }
-  | { kind: 'insufficient'; balance: number; price: number };
+  | { kind: 'insufficient'; balance: number; price: number }
+  | { kind: 'over-budget'; budgetId: string };
+
+/** The budget a refused hold names: the trigger puts its id in the error's detail. */
+function budgetRefusing(error: unknown): string | undefined {
+  if (violatedConstraint(error, CHECK_VIOLATION) !== WITHIN_BUDGET) return undefined;
+  return error instanceof Error && 'detail' in error && typeof error.detail === 'string' ? error.detail : undefined;
+}
 
 /**
  * Commits a submit: the new task with its hold and event, or the account's
  * earlier task with this outTaskId, or why neither (an unknown model, a
- * balance below the price). A concurrent submit with the same outTaskId that
+ * balance below the price, a budget it would exceed). A concurrent submit with the same outTaskId that
  * commits first makes its task the answer.
  */
 export async function commitSubmit(values: SubmitValues): Promise<SubmitOutcome> {
@@ -68,6 +81,8 @@ export async function commitSubmit(values: SubmitValues): Promise<SubmitOutcome>
     const { created, ...task } = row;
     return { kind: created ? 'created' : 'earlier', task };
   } catch (error) {
+    const budgetId = budgetRefusing(error);
+    if (budgetId !== undefined) return { kind: 'over-budget', budgetId };
     if (violatedConstraint(error, CHECK_VIOLATION) === BALANCE_NONNEGATIVE) {
       const [row] = await rowsOf<{ balance: number; price: number }, { accountId: string; model: string }>(pool(), BALANCE_AND_PRICE, values);
       if (!row) throw new Error(`account ${values.accountId} or model ${values.model} vanished`, { cause: error });

@@ -5,12 +5,14 @@ import { rowsOf, sql } from './statement.ts';
 /**
  * The one writer of task events, as a common table expression a statement
  * includes: an event of `type` for each task row of `tasks`, with the state,
- * progress and version it left. `type` is SQL: a parameter or a literal.
+ * progress and version it left, and its `detail`. `type` and `detail` are
+ * SQL: a parameter or a literal.
  */
-export function taskEventCte(name: string, tasks: string, type: string): string {
+export function taskEventCte(name: string, tasks: string, type: string, detail = 'NULL'): string {
   return `${name} AS (
-  INSERT INTO "TaskEvent" ("taskId", "accountId", type, state, progress, version)
-  SELECT id, "accountId", ${type}::"TaskEventType", state, progress, version FROM ${tasks}
+  INSERT INTO "TaskEvent" ("taskId", "accountId", type, state, progress, version, detail)
+  SELECT id, "accountId", ${type}::"TaskEventType", state, progress, version, ${detail}::jsonb FROM ${tasks}
+  RETURNING "taskId"
 )`;
 }
 

@@ -1,7 +1,10 @@
 import type pg from 'pg';
 import { pool } from '../client.ts';
 import { announceCommit } from '../commits.ts';
-import { rowsOf, sql, type Statement } from './statement.ts';
+import { isRetryable, rowsOf, sql, type Statement } from './statement.ts';
+
+/** Runs of one statement that PostgreSQL may ask to retry (serialization failures, deadlocks) before the error is given up on. */
+const STATEMENT_ATTEMPTS = 5;
 
 /** A pooled connection holding one open transaction: the one transaction type of every write. */
 export type Tx = pg.PoolClient;
@@ -50,9 +53,16 @@ export async function commitStatement<Row extends pg.QueryResultRow, Values exte
   values: Values,
   wroteEvents: (rows: Row[]) => boolean = (rows) => rows.length > 0,
 ): Promise<Row[]> {
-  const rows = await rowsOf<Row, Values>(pool(), statement, values);
-  if (wroteEvents(rows)) announceCommit();
-  return rows;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const rows = await rowsOf<Row, Values>(pool(), statement, values);
+      if (wroteEvents(rows)) announceCommit();
+      return rows;
+    } catch (error) {
+      // A statement is its whole transaction: one PostgreSQL failed to serialize is simply run again.
+      if (!isRetryable(error) || attempt >= STATEMENT_ATTEMPTS) throw error;
+    }
+  }
 }
 
 const ADVISORY_LOCK = sql<{ key: number }>('advisory_xact_lock', 'SELECT pg_advisory_xact_lock(:key::bigint)');

@@ -90,10 +90,33 @@ const HEAD_DONE = `"headAttempts" = 0, "failingSince" = NULL, "nextAttemptAt" = 
 /** Every write of a delivery holds only while this instance still holds the lease: a replay or a change in between wins. */
 const HELD = `id = :id::uuid AND "leaseOwner" = :owner::uuid`;
 
-const EVENT_DONE = sql<RecordValues & { txid: bigint; eventId: bigint }>(
-  'webhook_event_done',
+/** Attempts in columns, one array each, to be written with one statement. */
+interface AttemptColumns {
+  messageIds: string[];
+  types: string[];
+  attempts: number[];
+  outcomes: string[];
+  statuses: (number | null)[];
+  latencies: number[];
+  errors: (string | null)[];
+  bodies: (string | null)[];
+  nextAttempts: (Date | null)[];
+}
+
+/**
+ * A run of events done with (delivered, or refused for good) and the
+ * position after the last: one write for many deliveries. Written after
+ * them, so an instance that dies first sends them again, as at least once
+ * allows, with the same webhook-ids.
+ */
+const EVENTS_DONE = sql<LeaseValues & AttemptColumns & { leaseMs: number; txid: bigint; eventId: bigint }>(
+  'webhook_events_done',
   `
-WITH ${ATTEMPT}
+WITH attempt AS (
+  INSERT INTO "WebhookAttempt" ("endpointId", "messageId", type, attempt, outcome, status, "latencyMs", error, "responseBody", "nextAttemptAt")
+  SELECT :id::uuid, a.* FROM unnest(:messageIds::text[], :types::text[], :attempts::int[], :outcomes::"WebhookOutcome"[], :statuses::int[],
+    :latencies::int[], :errors::text[], :bodies::text[], :nextAttempts::timestamptz[]) AS a
+)
 UPDATE "WebhookEndpoint" SET "positionTxid" = :txid, "positionId" = :eventId, ${HEAD_DONE}
 WHERE ${HELD} RETURNING id`,
 );
@@ -168,9 +191,24 @@ function recordValues(held: Held, attempt: AttemptRecord): RecordValues {
 }
 
 /** Each returns whether this instance still held the endpoint: when not, it stops delivering to it. */
-export async function eventDone(held: Held, attempt: AttemptRecord, event: LogPosition): Promise<boolean> {
-  const values = { ...recordValues(held, attempt), txid: event.txid, eventId: event.id };
-  return (await rowsOf(pool(), EVENT_DONE, values)).length > 0;
+export async function eventsDone(held: Held, attempts: AttemptRecord[], through: LogPosition): Promise<boolean> {
+  const values = {
+    id: held.endpointId,
+    owner: held.owner,
+    leaseMs: held.leaseMs,
+    txid: through.txid,
+    eventId: through.id,
+    messageIds: attempts.map((attempt) => attempt.messageId),
+    types: attempts.map((attempt) => attempt.type),
+    attempts: attempts.map((attempt) => attempt.attempt),
+    outcomes: attempts.map((attempt) => attempt.outcome),
+    statuses: attempts.map((attempt) => attempt.status),
+    latencies: attempts.map((attempt) => attempt.latencyMs),
+    errors: attempts.map((attempt) => attempt.error),
+    bodies: attempts.map((attempt) => attempt.responseBody),
+    nextAttempts: attempts.map((attempt) => attempt.nextAttemptAt),
+  };
+  return (await rowsOf(pool(), EVENTS_DONE, values)).length > 0;
 }
 
 export async function messageDone(held: Held, attempt: AttemptRecord, messageRowId: string): Promise<boolean> {

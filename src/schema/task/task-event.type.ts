@@ -4,6 +4,9 @@ import type { LoggedEvent } from '../../db/sql/event-log.ts';
 import type { TaskEvent } from '../../generated/prisma/client.ts';
 import { builder } from '../builder.ts';
 import { TaskEventTypeEnum, TaskStateEnum } from '../enums.ts';
+import { cancellationOf, thresholdOf } from '../../events/event-detail.ts';
+import { BudgetThresholdObject } from '../budget/budget-threshold.ts';
+import { CancellationObject } from './cancel-fields.ts';
 import { TaskNode } from './task.type.ts';
 
 function hasTask(event: TaskEvent): event is LoggedEvent {
@@ -28,5 +31,17 @@ export const TaskEventObject = builder.prismaObject('TaskEvent', {
         hasTask(event) ? event.task : db().task.findUniqueOrThrow({ where: { id: event.taskId } }),
     }),
     at: t.expose('at', { type: 'DateTime' }),
+    cancellation: t.field({
+      type: CancellationObject,
+      nullable: true,
+      description: 'Who cancelled and why, on a CANCELLED event.',
+      resolve: (event) => (event.type === 'CANCELLED' ? cancellationOf(event.detail) : null),
+    }),
+    budgetThreshold: t.field({
+      type: BudgetThresholdObject,
+      nullable: true,
+      description: "The budget threshold this task's hold crossed, on a BUDGET_THRESHOLD event.",
+      resolve: (event) => (event.type === 'BUDGET_THRESHOLD' ? thresholdOf(event.detail) : null),
+    }),
   }),
 });

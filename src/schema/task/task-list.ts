@@ -1,32 +1,12 @@
 import { db } from '../../db/client.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
+import type { TaskFilterValue } from '../../domain/task-filter.ts';
 import { builder } from '../builder.ts';
-import { RunnerEnum, TaskStateEnum } from '../enums.ts';
 import { isAccountTask } from '../../db/sql/task-reads.ts';
 import { uuidOfCursor } from '../global-id.ts';
 import { invalidArgument } from '../invalid-argument.ts';
+import { taskWhere } from '../../db/task-where.ts';
 import { TaskNode } from './task.type.ts';
-
-export const TaskFilter = builder.inputType('TaskFilter', {
-  description: 'Tasks matching every list given; an omitted list matches all.',
-  fields: (t) => ({
-    states: t.field({ type: [TaskStateEnum], required: false }),
-    models: t.stringList({ required: false }),
-    runners: t.field({ type: [RunnerEnum], required: false }),
-  }),
-});
-
-export type TaskFilterShape = typeof TaskFilter.$inferInput;
-
-/** An account's tasks that match `filter`. */
-export function taskWhere(accountId: string, filter: TaskFilterShape | null | undefined): Prisma.TaskWhereInput {
-  return {
-    accountId,
-    ...(filter?.states ? { state: { in: filter.states } } : {}),
-    ...(filter?.models ? { modelName: { in: filter.models } } : {}),
-    ...(filter?.runners ? { runner: { in: filter.runners } } : {}),
-  };
-}
 
 /** Newest first; the id breaks ties between tasks created in the same millisecond. */
 export const TASK_ORDER: Prisma.TaskOrderByWithRelationInput[] = [{ createdAt: 'desc' }, { id: 'desc' }];
@@ -57,7 +37,7 @@ interface CountedPage {
 }
 
 /** The count of every list of an account's tasks: the tasks of its filter, across all pages. */
-export function countTasks(accountId: string, filter: TaskFilterShape | null | undefined): Promise<number> {
+export function countTasks(accountId: string, filter: TaskFilterValue): Promise<number> {
   return db().task.count({ where: taskWhere(accountId, filter) });
 }
 

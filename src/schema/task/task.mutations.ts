@@ -1,15 +1,18 @@
 import {
+  BudgetExceededError,
   ConflictError,
   IdempotencyConflictError,
   InsufficientCreditsError,
   InvalidApiKeyError,
   InvalidParamError,
   OperationNotSupportedError,
+  RefundBelowExpectedError,
   TaskNotFoundError,
 } from '../../domain/errors.ts';
-import { cancelTask } from '../../services/cancel-task.ts';
+import { METADATA_LIMITS, TAG_LIMITS } from '../../domain/task-labels.ts';
+import { cancelTask, MAX_CANCEL_REASON_LENGTH } from '../../services/cancel-task.ts';
 import { submitTask } from '../../services/submit-task.ts';
-import { clientAccountId } from '../auth.ts';
+import { clientAccountId, clientOf } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { RunnerEnum } from '../enums.ts';
 import { taskRefFromArgs } from './task-ref.ts';
@@ -21,41 +24,72 @@ const SubmitTaskInput = builder.inputType('SubmitTaskInput', {
     input: t.field({ type: 'JSON', required: false, description: "The model's parameters, at most 1 MiB." }),
     outTaskId: t.string({
       required: false,
-      description: 'Your idempotency key: submitting it again with the same model, runner and input returns the same task.',
+      description: 'Your idempotency key: submitting it again with the same model, runner, input, metadata and tags returns the same task.',
+    }),
+    metadata: t.field({
+      type: 'JSON',
+      required: false,
+      description: `Your string map, kept with the task and never changed: at most ${METADATA_LIMITS.entries} entries, keys of up to ${METADATA_LIMITS.keyLength} characters, values of up to ${METADATA_LIMITS.valueLength}.`,
+    }),
+    tags: t.stringList({
+      required: false,
+      description: `Your labels, to filter and budget by: at most ${TAG_LIMITS.count}, each up to ${TAG_LIMITS.length} letters, digits or . _ : / -.`,
     }),
   }),
 });
+
+function metadataOf(value: unknown): Record<string, unknown> {
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new InvalidParamError('input.metadata', 'input.metadata must be an object of strings.');
+  return value as Record<string, unknown>;
+}
 
 builder.mutationFields((t) => ({
   submitTask: t.prismaField({
     type: 'Task',
     description: "Creates a PENDING task and holds its model's price from your balance.",
     errors: {
-      types: [InvalidParamError, InvalidApiKeyError, InsufficientCreditsError, IdempotencyConflictError],
+      types: [InvalidParamError, InvalidApiKeyError, InsufficientCreditsError, BudgetExceededError, IdempotencyConflictError],
       directResult: true,
     },
     args: { input: t.arg({ type: SubmitTaskInput, required: true }) },
     resolve: (_query, _root, { input }, ctx) =>
       submitTask({
         accountId: clientAccountId(ctx),
+        apiKeyId: clientOf(ctx).apiKeyId,
         model: input.model,
         runner: input.runner,
         input: input.input ?? {},
         outTaskId: input.outTaskId ?? null,
+        metadata: metadataOf(input.metadata),
+        tags: input.tags ?? [],
       }),
   }),
   cancelTask: t.prismaField({
     type: 'Task',
     description:
-      'Cancels a task by exactly one of its id and its outTaskId, refunding per its model. A finished task is returned as it is: calling this again is safe and free.',
+      'Cancels a task by exactly one of its id and its outTaskId, refunding per its model (`Task.cancelPreview` says how, beforehand). A finished task is returned as it is: calling this again is safe and free.',
     errors: {
-      types: [InvalidParamError, InvalidApiKeyError, TaskNotFoundError, ConflictError, OperationNotSupportedError],
+      types: [InvalidParamError, InvalidApiKeyError, TaskNotFoundError, ConflictError, OperationNotSupportedError, RefundBelowExpectedError],
       directResult: true,
     },
-    args: { taskId: t.arg.id({ required: false }), outTaskId: t.arg.string({ required: false }) },
+    args: {
+      taskId: t.arg.id({ required: false }),
+      outTaskId: t.arg.string({ required: false }),
+      reason: t.arg.string({ required: false, description: `Why, kept on the task and its CANCELLED event; at most ${MAX_CANCEL_REASON_LENGTH} characters.` }),
+      expectRefundAtLeast: t.arg.int({
+        required: false,
+        description: 'Cancel only if it refunds at least this many credits: if progress crossed the refund cutoff meanwhile, RefundBelowExpectedError and nothing changes.',
+      }),
+    },
     resolve: (_query, _root, args, ctx) => {
       const ref = taskRefFromArgs(args.taskId, args.outTaskId, 'taskId');
-      return cancelTask(clientAccountId(ctx), ref);
+      const client = clientOf(ctx);
+      return cancelTask(client.accountId, ref, {
+        by: { kind: 'API_KEY', id: client.apiKeyId },
+        reason: args.reason ?? null,
+        expectRefundAtLeast: args.expectRefundAtLeast ?? null,
+      });
     },
   }),
 }));

@@ -3,7 +3,9 @@ import { db } from '../../db/client.ts';
 import { clientAccountId } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { findAccountTask } from '../../db/sql/task-reads.ts';
-import { checkTaskCursors, countTasks, TASK_ORDER, TaskConnection, TaskFilter, taskWhere } from './task-list.ts';
+import { taskWhere } from '../../db/task-where.ts';
+import { filterValueOf, TaskFilter } from './task-filter.ts';
+import { checkTaskCursors, countTasks, TASK_ORDER, TaskConnection } from './task-list.ts';
 import { taskRefFromArgs } from './task-ref.ts';
 import { TaskNode } from './task.type.ts';
 
@@ -30,10 +32,11 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: TaskFilter, required: false }) },
       resolve: async (query, _root, args, ctx) => {
         const accountId = clientAccountId(ctx);
+        const filter = filterValueOf(args.filter, 'filter');
         await checkTaskCursors(args, accountId, true);
-        return db().task.findMany({ ...query, where: taskWhere(accountId, args.filter), orderBy: TASK_ORDER });
+        return db().task.findMany({ ...query, where: taskWhere(accountId, filter), orderBy: TASK_ORDER });
       },
-      totalCount: (_root, args, ctx) => countTasks(clientAccountId(ctx), args.filter),
+      totalCount: (_root, args, ctx) => countTasks(clientAccountId(ctx), filterValueOf(args.filter, 'filter')),
     },
     TaskConnection,
   ),

@@ -11,15 +11,20 @@ import { TaskEventTypeEnum } from '../enums.ts';
 import { decodeIdOf } from '../global-id.ts';
 import { graphQLError } from '../graphql-error.ts';
 import { streamClosedError, subscribing } from '../subscription-errors.ts';
+import { matchesTask } from '../../domain/task-filter.ts';
+import { taskAsOfEvent } from '../../events/task-as-of-event.ts';
+import { filterValueOf, TaskFilter } from './task-filter.ts';
 import { taskRefFromArgs } from './task-ref.ts';
 import { TaskEventObject } from './task-event.type.ts';
 import { TaskNode } from './task.type.ts';
 
 const TaskEventFilter = builder.inputType('TaskEventFilter', {
-  description: 'Events matching every list given; an omitted list matches all.',
+  description:
+    "Events matching every field given; an omitted one matches all. `task` matches each event's task as the event left it (its state, and its update time as the event's).",
   fields: (t) => ({
     taskIds: t.idList({ required: false }),
     types: t.field({ type: [TaskEventTypeEnum], required: false }),
+    task: t.field({ type: TaskFilter, required: false }),
   }),
 });
 
@@ -65,12 +70,16 @@ builder.subscriptionFields((t) => ({
           );
         }
         const types = args.filter?.types;
+        const task = args.filter?.task ? filterValueOf(args.filter.task, 'filter.task') : undefined;
         return accountEventStream({
           hub: ctx.events,
           accountId,
           keyId: apiKeyId,
           after,
-          accepts: (event) => (!taskIds || taskIds.includes(event.taskId)) && (!types || types.includes(event.type)),
+          accepts: (event) =>
+            (!taskIds || taskIds.includes(event.taskId)) &&
+            (!types || types.includes(event.type)) &&
+            (!task || matchesTask(task, { ...taskAsOfEvent(event.task, event), updatedAt: event.at })),
           transport: ctx.transport,
         });
       }),

@@ -2,6 +2,8 @@ import { db } from '../../db/client.ts';
 import { builder } from '../builder.ts';
 import { checkRowCursors } from '../row-cursor.ts';
 import { RunnerEnum, TaskStateEnum } from '../enums.ts';
+import { cancelActorView } from '../../events/event-detail.ts';
+import { CancelActorObject, CancelPreviewObject, cancelPreviewOf } from './cancel-fields.ts';
 
 export const TaskNode = builder.prismaNode('Task', {
   description: 'A long-running, billable unit of work: an agent run or a media generation.',
@@ -25,6 +27,20 @@ export const TaskNode = builder.prismaNode('Task', {
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
     cancelledAt: t.expose('cancelledAt', { type: 'DateTime', nullable: true }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    metadata: t.field({ type: 'JSON', description: 'Your string map, as submitted.', resolve: (task) => task.metadata }),
+    tags: t.exposeStringList('tags', { description: 'Your labels, as submitted, sorted.' }),
+    cancelledBy: t.field({
+      type: CancelActorObject,
+      nullable: true,
+      description: 'Who cancelled it: the API key of a cancelTask, a budget, a bulk cancel, or a deadline.',
+      resolve: (task) => cancelActorView(task.cancelActorKind, task.cancelActorId),
+    }),
+    cancelReason: t.exposeString('cancelReason', { nullable: true, description: 'Why, as the cancel gave it.' }),
+    cancelPreview: t.field({
+      type: CancelPreviewObject,
+      description: 'What cancelling it now would do: outcome, refund and charge, from the decision the cancel itself makes.',
+      resolve: (task) => cancelPreviewOf(task.id),
+    }),
     ledgerEntries: t.relation('ledgerEntries', {
       description: "The credits this task moved: its HOLD and, if any, its REFUND.",
       query: { orderBy: { id: 'asc' } },
