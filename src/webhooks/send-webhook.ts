@@ -46,6 +46,32 @@ interface Answer {
   read: number;
 }
 
+/** Receivers kept connections for at once; past this, the least recently used one's are closed. */
+const KEPT_RECEIVERS = 256;
+const agents = new Map<string, http.Agent>();
+
+/**
+ * A kept-alive connection per receiver, as one endpoint is sent one message
+ * after another: each new connection is resolved through the guard, and a
+ * timed-out or cut-off exchange destroys its own socket, never reused.
+ */
+function agentFor(url: URL): http.Agent {
+  const key = url.origin;
+  let agent = agents.get(key);
+  if (agent) {
+    agents.delete(key);
+  } else {
+    agent = url.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 4 }) : new http.Agent({ keepAlive: true, maxSockets: 4 });
+    const oldest = agents.keys().next();
+    if (agents.size >= KEPT_RECEIVERS && !oldest.done) {
+      agents.get(oldest.value)?.destroy();
+      agents.delete(oldest.value);
+    }
+  }
+  agents.set(key, agent);
+  return agent;
+}
+
 export async function sendWebhook(attempt: WebhookAttempt, policy: AddressPolicy): Promise<WebhookOutcome> {
   const url = URL.canParse(attempt.url) ? new URL(attempt.url) : undefined;
   if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
@@ -73,8 +99,7 @@ function exchange(url: URL, attempt: WebhookAttempt, policy: AddressPolicy): Pro
         ...signedHeaders(attempt.messageId, attempt.timestamp, attempt.body, attempt.secrets),
       },
       lookup: guardedLookup(policy),
-      // A connection of its own: every attempt is resolved through the guard, and destroying it touches no other.
-      agent: false,
+      agent: agentFor(url),
     });
     let answer: Answer | undefined;
     let settled = false;
