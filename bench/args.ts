@@ -3,7 +3,7 @@ import type { BenchSettings } from './scenario.ts';
 
 export const USAGE = `npm run bench [-- options]
 
-  --only NAME[,NAME]     run only these scenarios: streams, submit, cancel, cycle, task, hostile,
+  --only NAME[,NAME]     run only these scenarios: streams, submit, cancel, cycle, scheduling, task, hostile,
                          webhooks
                          (each throughput scenario runs with its baseline: task beside a bare
                          graphql-yoga server, submit, cancel and cycle beside pgbench)

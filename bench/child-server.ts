@@ -22,6 +22,8 @@ export interface ChildServerOptions {
   name: string;
   /** Node's arguments, run from the repository's root. */
   args: string[];
+  /** The Node binary; this process's own when absent. */
+  node?: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -36,7 +38,7 @@ function exited(child: ChildProcess): Promise<void> {
 
 /** Starts `node args…` and resolves once it prints `listening on http://HOST:PORT/`; SIGTERM stops it. */
 export async function startChildServer(options: ChildServerOptions): Promise<BenchServer> {
-  const child = spawn(process.execPath, options.args, { cwd: ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.node ?? process.execPath, options.args, { cwd: ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-KEPT_OUTPUT);

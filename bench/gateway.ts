@@ -10,6 +10,8 @@ export interface GatewayOptions {
   tenantLimits: boolean;
   /** More of the gateway's environment, set last: a scenario's own settings, such as the webhook addresses it may call. */
   env?: Record<string, string>;
+  /** The Node binary to run it on; the benchmark's own when absent. */
+  node?: string;
 }
 
 /** The streams scenario drives one key far beyond a tenant's fair share of streams on purpose. */
@@ -26,6 +28,7 @@ export function startGateway(options: GatewayOptions): Promise<BenchGateway> {
   const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   return startChildServer({
     name: 'gateway',
+    node: options.node,
     args: [...profile, '--enable-source-maps', 'dist/main.js'],
     env: {
       ...process.env,

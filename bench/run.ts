@@ -8,6 +8,7 @@ import { createWorker } from '../src/services/workers.ts';
 import { type BenchArgs, parseBenchArgs, USAGE } from './args.ts';
 import { describeBaselines } from './baselines-text.ts';
 import { startBareYoga } from './baselines/bare-yoga.ts';
+import { startPostgraphile } from './baselines/postgraphile.ts';
 import type { BenchServer } from './child-server.ts';
 import { openBenchDatabase } from './database.ts';
 import { startGateway } from './gateway.ts';
@@ -20,12 +21,13 @@ import type { BenchContext, Scenario, ScenarioReport } from './scenario.ts';
 import { cancelScenario } from './scenarios/cancel.ts';
 import { cycleScenario } from './scenarios/cycle.ts';
 import { hostileScenario } from './scenarios/hostile.ts';
+import { schedulingScenario } from './scenarios/scheduling.ts';
 import { streamsScenario } from './scenarios/streams.ts';
 import { submitScenario } from './scenarios/submit.ts';
 import { taskQueryScenario } from './scenarios/task-query.ts';
 import { webhooksScenario } from './scenarios/webhooks.ts';
 
-const SCENARIOS: Scenario[] = [streamsScenario, submitScenario, cancelScenario, cycleScenario, taskQueryScenario, hostileScenario, webhooksScenario];
+const SCENARIOS: Scenario[] = [streamsScenario, submitScenario, cancelScenario, cycleScenario, schedulingScenario, taskQueryScenario, hostileScenario, webhooksScenario];
 
 function log(line: string): void {
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -100,10 +102,15 @@ async function main(argv: string[]): Promise<void> {
             tenantLimits: options?.tenantLimits ?? false,
             cpuProfileDir: args.settings.cpuProfileDir,
             env: options?.env,
+            node: options?.node,
           }),
         );
       },
-      startBareYoga: async () => tracked(await startBareYoga(database.url, poolSize)),
+      startBareYoga: async (node) => tracked(await startBareYoga(database.url, poolSize, node)),
+      startPostgraphile: async () => {
+        const started = await startPostgraphile(database.url, poolSize, log);
+        return 'skipped' in started ? started : { ...started, server: tracked(started.server) };
+      },
       newAccount: (credits) => createAccount(`bench-${++accounts}`, credits),
       newWorker: () => createWorker(`bench-worker-${++workers}`),
       log,

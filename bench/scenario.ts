@@ -34,9 +34,11 @@ export interface BenchContext {
    * `tenantLimits` keeps them: the scenarios drive one key far past a
    * tenant's share on purpose. `env` adds to the gateway's environment.
    */
-  startGateway(options?: { listenerBuffer?: number; tenantLimits?: boolean; env?: Record<string, string> }): Promise<BenchGateway>;
-  /** The bare graphql-yoga baseline of `task(id)`, in a process of its own. */
-  startBareYoga(): Promise<BenchServer>;
+  startGateway(options?: { listenerBuffer?: number; tenantLimits?: boolean; env?: Record<string, string>; node?: string }): Promise<BenchGateway>;
+  /** The bare graphql-yoga baseline of `task(id)`, in a process of its own, on `node` when given. */
+  startBareYoga(node?: string): Promise<BenchServer>;
+  /** PostGraphile 5 on the Node 22 it needs, in a process of its own, or why it cannot run here. */
+  startPostgraphile(): Promise<{ server: BenchServer; node: string } | { skipped: string }>;
   newAccount(credits: number): Promise<NewAccount>;
   newWorker(): Promise<NewWorker>;
   log(line: string): void;

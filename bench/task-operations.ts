@@ -41,3 +41,11 @@ export async function cancelTask(client: GraphQLHttpClient, taskId: string): Pro
 export async function readTask(client: GraphQLHttpClient, id: string): Promise<void> {
   taskOf(await client.request<Record<'task', TaskOrError>>(TASK, { id }), 'task');
 }
+
+/** PostGraphile's own field for the same row and columns, by the row's primary key. */
+const TASK_BY_ROW_ID = `query Task($id: UUID!) { taskByRowId(rowId: $id) { id state progress creditsUsed updatedAt } }`;
+
+export async function readTaskByRowId(client: GraphQLHttpClient, rowId: string): Promise<void> {
+  const reply = await client.request<{ taskByRowId: { state?: string } | null }>(TASK_BY_ROW_ID, { id: rowId });
+  if (!reply.data?.taskByRowId?.state) throw new Error(`taskByRowId: ${JSON.stringify(reply.errors ?? reply.status)}`);
+}

@@ -44,6 +44,8 @@ export interface AppDeps {
   rateLimiter?: RateLimiter;
   /** Which addresses webhook endpoints may be saved with. */
   webhookAddresses: AddressPolicy;
+  maxRunningPerAccount: number;
+  nextWake: (ms: number, signal?: AbortSignal) => Promise<boolean>;
   /** Serve GraphiQL on GET /graphql. */
   graphiql: boolean;
   /** Answer introspection queries. */
@@ -118,6 +120,9 @@ export function createApp(deps: AppDeps): App {
         events: deps.events,
         transport: initial.connectionParams ? 'websocket' : 'sse',
         webhookAddresses: deps.webhookAddresses,
+        maxRunningPerAccount: deps.maxRunningPerAccount,
+        nextWake: deps.nextWake,
+        ...(initial.request ? { signal: initial.request.signal } : {}),
         rateLimited,
       };
     },

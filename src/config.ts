@@ -48,6 +48,8 @@ export interface Config {
   maxSubscriptionsPerConnection: number;
   /** Events one key's streams may be handed per second on this instance, together; 0 for no bound. */
   maxDeliveriesPerKey: number;
+  /** RUNNING tasks one account may have at once, across every instance and worker. */
+  maxRunningPerAccount: number;
   /** How often this instance reads the event log unwoken, for wake-ups lost while LISTEN was down. */
   eventPollMs: number;
   /** Requests per second each key may make, and at once; 0 turns the limit off. */
@@ -195,6 +197,7 @@ export function readConfig(env: Env = process.env): Config {
     maxSubscriptionsPerKey: integer(env, 'TASKGATE_MAX_SUBSCRIPTIONS_PER_KEY', 500, 1, 1_000_000),
     maxSubscriptionsPerConnection: integer(env, 'TASKGATE_MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 1, 100_000),
     maxDeliveriesPerKey: integer(env, 'TASKGATE_MAX_DELIVERIES_PER_KEY', 2_000, 0, 10_000_000),
+    maxRunningPerAccount: integer(env, 'TASKGATE_MAX_RUNNING_PER_ACCOUNT', 100, 1, 1_000_000),
     eventPollMs: integer(env, 'TASKGATE_EVENT_POLL_MS', DEFAULT_EVENT_POLL_MS, 10, 3_600_000),
     rateLimit: {
       perSecond: integer(env, 'TASKGATE_RATE_LIMIT', 200, 0, 1_000_000),

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
@@ -11,8 +11,10 @@ import { type DemoWorker, showDemoCredentials, startDemoWorker } from './demo/de
 import type { EventHub } from './events/event-hub.ts';
 import { newestEventAt } from './db/sql/event-log.ts';
 import { type LiveEvents, startLiveEvents } from './events/live-events.ts';
+import { WakeWaiters } from './events/wake-waiters.ts';
 import { serveHealth, serveReady, type ReadinessCheck } from './http/health.ts';
 import { serveMetrics } from './http/metrics-endpoint.ts';
+import { closableServer } from './http/closable-server.ts';
 import { createHttpServer, type Endpoint, listen, serveEndpoint } from './http/server.ts';
 import { attachWebSocket } from './http/websocket.ts';
 import { startBudgetEnforcement } from './jobs/budget-enforcement.ts';
@@ -48,26 +50,6 @@ export interface Gateway {
 
 /** Lets the streams send their closing reason before their sockets close. */
 const STREAM_FLUSH_MS = 200;
-/** server.close() drops only the connections idle at the time; one whose last request ends later is swept then. */
-const IDLE_SWEEP_MS = 50;
-
-function closeServer(server: Server, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const force = setTimeout(() => {
-      server.closeAllConnections();
-    }, graceMs).unref();
-    const idleSweep = setInterval(() => {
-      server.closeIdleConnections();
-    }, IDLE_SWEEP_MS);
-    server.close(() => {
-      clearInterval(idleSweep);
-      clearTimeout(force);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
-}
-
 /** Runs `steps` in order, each even if one before it failed; fails with the first failure. */
 async function inOrder(steps: (() => Promise<void> | void)[]): Promise<void> {
   let failure: Error | undefined;
@@ -147,8 +129,10 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
     const enforcement = startBudgetEnforcement(outageLog(logger, 'budget enforcement'));
     undo.push(() => enforcement.stop());
     // Bulk cancels and budget enforcement look for work each second on their own: a query on every commit would cost more than the second saves.
+    const waitingClaims = new WakeWaiters();
     live.onWake(() => {
       webhooks.wake();
+      waitingClaims.wake();
     });
     const sweepLog = outageLog(logger, 'lease expiry sweep');
     const leaseExpiry = startLeaseExpiry(config.leaseSweepMs, {
@@ -157,6 +141,7 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
         metrics.leaseSweeps.inc({ outcome: 'ok' });
         if (sweep.requeued > 0) metrics.leasesExpired.inc({ outcome: 'requeued' }, sweep.requeued);
         if (sweep.failed > 0) metrics.leasesExpired.inc({ outcome: 'failed' }, sweep.failed);
+        if (sweep.deadlines > 0) metrics.deadlines.inc(sweep.deadlines);
       },
       failed: (error) => {
         sweepLog.failed(error);
@@ -187,6 +172,8 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
       metrics,
       rateLimiter: counter && createRateLimiter(counter),
       webhookAddresses: addressPolicy(config.webhooks.allowedAddresses),
+      maxRunningPerAccount: config.maxRunningPerAccount,
+      nextWake: (ms, signal) => waitingClaims.next(ms, signal),
       graphiql: config.graphiql ?? embedded,
       introspection: config.introspection ?? embedded,
       corsOrigins: config.corsOrigins,
@@ -213,6 +200,7 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
       ...(config.metrics.enabled && config.metrics.port === undefined ? { '/metrics': metricsEndpoint } : {}),
     };
     const server = createHttpServer(app, endpoints);
+    const closeServer = closableServer(server);
     const websocket = attachWebSocket(server, app, logger, {
       maxOperationsPerSocket: config.maxSubscriptionsPerConnection,
       // A socket holds at most one frame unsent per open operation; past twice a listener's bound, it is not reading.
@@ -220,20 +208,21 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
     });
     const host = config.host ?? (embedded ? '127.0.0.1' : undefined);
     const port = await listen(server, config.port, host);
-    undo.push(() => closeServer(server, 0));
-    let metricsServer: Server | undefined;
+    undo.push(() => closeServer(0));
+    let closeMetricsServer: ((graceMs: number) => Promise<void>) | undefined;
     let metricsPort: number | undefined;
     if (config.metrics.enabled && config.metrics.port !== undefined) {
       const own = { '/metrics': metricsEndpoint };
-      metricsServer = createServer((req, res) => {
+      const metricsServer = createServer((req, res) => {
         if (!serveEndpoint(own, req, res)) {
           res.writeHead(404);
           res.end();
         }
       });
+      const closeMetrics = closableServer(metricsServer);
       metricsPort = await listen(metricsServer, config.metrics.port, host);
-      const listening = metricsServer;
-      undo.push(() => closeServer(listening, 0));
+      closeMetricsServer = closeMetrics;
+      undo.push(() => closeMetrics(0));
     }
     const url = urlOf(host, port);
     logger.info({ url, metricsPort }, `taskgate listening on ${url}`);
@@ -254,12 +243,13 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
           await inOrder([
             () => demoWorker?.stop(),
             async () => {
+              waitingClaims.close();
               live.hub.shutDown();
               await new Promise((resolve) => setTimeout(resolve, STREAM_FLUSH_MS));
             },
             () => websocket.close(),
-            () => closeServer(server, config.shutdownGraceMs),
-            () => (metricsServer ? closeServer(metricsServer, 0) : undefined),
+            () => closeServer(config.shutdownGraceMs),
+            () => closeMetricsServer?.(0),
             () => shared?.close(),
             () => webhooks.stop(),
             () => bulkCancels.stop(),

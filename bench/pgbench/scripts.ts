@@ -1,3 +1,4 @@
+import { QUEUE_QUANTUM_US } from '../../src/domain/scheduling.ts';
 import type { PgbenchScript, Step } from './render-script.ts';
 import { CLAIM, SUBMISSION } from '../../src/domain/task-machine.ts';
 import {
@@ -71,6 +72,10 @@ export function submitScript(keys: NumberedKeys, model: string): PgbenchScript {
           input: `'{"prompt": "bench"}'`,
           metadata: `'{}'`,
           tags: `'{}'`,
+          priority: '0',
+          startWithinSeconds: 'NULL',
+          maxRunSeconds: 'NULL',
+          quantum: String(QUEUE_QUANTUM_US),
           state: quoted(SUBMISSION.state),
           holdKind: quoted(SUBMISSION.holdKind),
           event: quoted(SUBMISSION.event),
@@ -115,6 +120,8 @@ function transition(change: {
     cancelActorKind: change.cancelled ? "'API_KEY'" : 'NULL',
     cancelActorId: change.cancelled ? ':key_id' : 'NULL',
     cancelReason: 'NULL',
+    availableAt: ':snap_availableAt',
+    runningDelta: change.leased ? '0' : change.started ? '-1' : '0',
     // The gateway writes who cancelled into the event; a constant of the same size stands in for it here.
     detail: change.cancelled ? `'{"actor": {"id": "00000000-0000-0000-0000-000000000000", "kind": "API_KEY"}, "reason": null}'` : 'NULL',
     event: quoted(change.event),
@@ -164,6 +171,8 @@ export function cycleScript(keys: NumberedKeys, model: string, leaseSeconds: num
           workerId: ':worker_workerId',
           leaseSeconds: String(leaseSeconds),
           models: `'{${model}}'`,
+          maxRunning: '1000000',
+          scan: '64',
           state: quoted(CLAIM.state),
           event: quoted(CLAIM.event),
         }),

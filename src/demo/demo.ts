@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { seedDemo, type DemoCredentials } from '../services/seed-demo.ts';
 import { gatewayClient } from '../worker/gateway-client.ts';
+import { listenForCancellations } from '../worker/cancellations.ts';
 import { runWorker } from '../worker/worker-loop.ts';
 import { recallDemoCredentials, rememberDemoCredentials } from './demo-credentials.ts';
 
@@ -32,7 +33,11 @@ export function startDemoWorker(url: string, workerKey: string, logger: Logger):
     leaseSeconds: 30,
     steps: 10,
     stepMs: 500,
+    waitSeconds: 10,
     idleMs: 1_000,
+    cancellations: listenForCancellations(url, workerKey, stopping.signal, (line) => {
+      logger.info(`demo worker: ${line}`);
+    }),
     signal: stopping.signal,
     finishInHand: false,
     log: (line) => {

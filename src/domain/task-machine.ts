@@ -2,10 +2,7 @@ import type { CancelActorKind, LedgerEntryKind, Runner, TaskEventType, TaskState
 import { ConflictError, type DomainError, LeaseLostError, OperationNotSupportedError, RefundBelowExpectedError } from './errors.ts';
 import type { JsonValue } from './json.ts';
 import { type Settlement, settle } from './money.ts';
-import { isTerminal, type ModelPolicy } from './task.ts';
-
-/** A task whose lease expires this many times fails instead of going back to the queue. */
-export const MAX_ATTEMPTS = 3;
+import { isTerminal, type ModelPolicy, retryDelaySeconds } from './task.ts';
 
 /** What the machine needs to know of a task to decide on it. */
 export interface TaskFacts {
@@ -18,6 +15,8 @@ export interface TaskFacts {
   leaseExpiresAt: Date | null;
   leaseSeconds: number | null;
   startedAt: Date | null;
+  startDeadline: Date | null;
+  runDeadline: Date | null;
   policy: ModelPolicy;
 }
 
@@ -45,8 +44,11 @@ export type TaskCommand =
   | { type: 'claim'; workerId: string; leaseSeconds: number }
   | { type: 'progress'; lease: Lease; progress: number }
   | { type: 'complete'; lease: Lease; output: JsonValue }
-  | { type: 'fail'; lease: Lease; error: string }
-  | { type: 'expire' }
+  /** `retryable`: the worker says another attempt may succeed; `random` in [0, 1) jitters the backoff. */
+  | { type: 'fail'; lease: Lease; error: string; retryable: boolean; random: number }
+  | { type: 'expire'; random: number }
+  /** A start deadline or a maximum running time come due. */
+  | { type: 'deadline' }
   | CancelCommand;
 
 export type Transition = TaskCommand['type'] | 'submit';
@@ -68,6 +70,8 @@ export interface TaskChange {
   cancelActorKind?: CancelActorKind | null;
   cancelActorId?: string | null;
   cancelReason?: string | null;
+  /** Not claimed again before this. */
+  availableAt?: Date;
 }
 
 /** Credits a transition moves, signed: a HOLD is negative, a REFUND positive. */
@@ -165,16 +169,44 @@ function cancel(task: TaskFacts, command: CancelCommand, now: Date): Decision {
     return refused(new RefundBelowExpectedError(settlement.refund, command.expectRefundAtLeast, task.state, task.progress));
   }
   const by = { cancelActorKind: command.by.kind, cancelActorId: command.by.id, cancelReason: command.reason };
-  return ending('CANCELLED', settlement, now, by, { actor: { kind: command.by.kind, id: command.by.id }, reason: command.reason });
+  // The worker that held it is named in the event, so its own stream tells it to stop at once.
+  const detail = { actor: { kind: command.by.kind, id: command.by.id }, reason: command.reason, leaseOwner: task.state === 'RUNNING' ? task.leaseOwner : null };
+  return ending('CANCELLED', settlement, now, by, detail);
 }
 
-/** An expired lease: back to the queue, or, after the last attempt, FAILED with a full refund. */
-function expire(task: TaskFacts, now: Date): Decision {
+/** Back to the queue after a failed attempt, not to be claimed before its model's backoff is over. */
+function requeue(task: TaskFacts, now: Date, random: number, detail: Record<string, JsonValue>): Decision {
+  const availableAt = new Date(now.getTime() + retryDelaySeconds(task.policy, task.attempts, random) * 1000);
+  return change('REQUEUED', { state: 'PENDING', progress: 0, availableAt }, null, { ...detail, retryAt: availableAt.toISOString() });
+}
+
+/** An expired lease: back to the queue, or, after the model's last attempt, FAILED with a full refund. */
+function expire(task: TaskFacts, now: Date, random: number): Decision {
   if (task.state !== 'RUNNING' || task.leaseExpiresAt === null || task.leaseExpiresAt > now) return { kind: 'unchanged' };
-  if (task.attempts >= MAX_ATTEMPTS) {
-    return ending('FAILED', settle.failed(task.price), now, { error: `The worker's lease expired on all ${MAX_ATTEMPTS} attempts.` });
+  if (task.attempts >= task.policy.maxAttempts) {
+    return ending('FAILED', settle.failed(task.price), now, { error: `The worker's lease expired on all ${task.policy.maxAttempts} attempts.` });
   }
-  return change('REQUEUED', { state: 'PENDING', progress: 0 });
+  return requeue(task, now, random, { reason: 'lease expired' });
+}
+
+/**
+ * A deadline come due: a task still PENDING at its start deadline ends
+ * CANCELLED and free, whatever its model's pending-cancel policy (no worker
+ * has it); a CLOUD task RUNNING past its claim's maximum running time is
+ * cancelled under its model's cutoff, and its worker finds the lease gone.
+ */
+function deadline(task: TaskFacts, now: Date): Decision {
+  const by = { cancelActorKind: 'DEADLINE' as const, cancelActorId: null };
+  if (task.state === 'PENDING' && task.startDeadline !== null && task.startDeadline <= now) {
+    const reason = 'The start deadline passed before a worker claimed it.';
+    return ending('CANCELLED', settle.cancelled('PENDING', 0, task.policy.refundCutoff, task.price), now, { ...by, cancelReason: reason }, { actor: { kind: 'DEADLINE', id: null }, reason });
+  }
+  if (task.state === 'RUNNING' && task.runner === 'CLOUD' && task.runDeadline !== null && task.runDeadline <= now) {
+    const reason = 'The maximum running time passed.';
+    const settlement = settle.cancelled('RUNNING', task.progress, task.policy.refundCutoff, task.price);
+    return ending('CANCELLED', settlement, now, { ...by, cancelReason: reason }, { actor: { kind: 'DEADLINE', id: null }, reason, leaseOwner: task.leaseOwner });
+  }
+  return { kind: 'unchanged' };
 }
 
 /**
@@ -205,9 +237,12 @@ export function decide(task: TaskFacts, command: TaskCommand, now: Date): Decisi
       return ending('COMPLETED', settle.completed(task.price), now, { output: command.output, progress: 1 });
     case 'fail':
       if (!holds(task, command.lease, now)) return refused(new LeaseLostError(task.state));
+      if (command.retryable && task.attempts < task.policy.maxAttempts) return requeue(task, now, command.random, { reason: 'failed', error: command.error });
       return ending('FAILED', settle.failed(task.price), now, { error: command.error });
     case 'expire':
-      return expire(task, now);
+      return expire(task, now, command.random);
+    case 'deadline':
+      return deadline(task, now);
     case 'cancel':
       return cancel(task, command, now);
   }

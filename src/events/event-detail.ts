@@ -56,3 +56,9 @@ export function thresholdOf(detail: JsonValue | null): BudgetThreshold | null {
   }
   return { budgetId, threshold, spent, limit, periodStart: new Date(periodStart) };
 }
+
+/** The worker that held a task when it was cancelled, as its CANCELLED event names it. */
+export function leaseOwnerOf(detail: JsonValue | null): string | null {
+  const owner = objectOf(detail)?.leaseOwner;
+  return typeof owner === 'string' ? owner : null;
+}

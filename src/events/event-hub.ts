@@ -26,6 +26,9 @@ export interface Registration {
   unregister(): void;
 }
 
+/** Registered under this instead of an account, a sink gets every account's events: a worker's own stream, which it filters. */
+export const ALL_ACCOUNTS = '*';
+
 const BATCH = 500;
 /** One read holds each task once, however many of its events it has; this bounds the tasks. */
 const BATCH_BYTES = 64 * 1024 * 1024;
@@ -169,12 +172,12 @@ export class EventHub {
       for (const event of events) {
         this.position = { txid: event.txid, id: event.id };
         this.deliveredAt = event.at;
-        const forAccount = this.sinks.get(event.accountId);
-        if (!forAccount) continue;
-        for (const sink of forAccount) {
-          sink(event);
-          // Each sink's listener runs its operation right after: in turns, so other requests get their share.
-          if (++handed % FANOUT_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+        for (const sinks of [this.sinks.get(event.accountId), this.sinks.get(ALL_ACCOUNTS)]) {
+          for (const sink of sinks ?? []) {
+            sink(event);
+            // Each sink's listener runs its operation right after: in turns, so other requests get their share.
+            if (++handed % FANOUT_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+          }
         }
       }
       if (!more) return;

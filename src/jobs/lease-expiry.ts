@@ -25,7 +25,7 @@ export function startLeaseExpiry(intervalMs: number, reports: LeaseExpiryReports
     running = expireLeases(BATCH)
       .then((sweep) => {
         reports.swept(sweep);
-        return sweep.requeued + sweep.failed >= BATCH;
+        return sweep.requeued + sweep.failed >= BATCH || sweep.deadlines >= BATCH;
       })
       .catch((error: unknown) => {
         reports.failed(error);

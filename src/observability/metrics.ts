@@ -57,6 +57,12 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly deadlines = new Counter({
+    name: 'taskgate_deadline_cancels_total',
+    help: 'Tasks this instance cancelled for a start deadline or a maximum running time.',
+    registers: [this.registry],
+  });
+
   readonly rateLimited = new Counter({
     name: 'taskgate_rate_limited_total',
     help: 'Requests refused for going over their key\'s rate, by key kind (client, worker).',

@@ -13,6 +13,12 @@ export interface Context {
   transport: Transport;
   /** Which addresses webhook endpoints may be saved with. */
   webhookAddresses: AddressPolicy;
+  /** RUNNING tasks one account may have at once. */
+  maxRunningPerAccount: number;
+  /** Resolves at this instance's next wake-up (a commit here or elsewhere, or the poll), or after `ms`. */
+  nextWake: (ms: number, signal?: AbortSignal) => Promise<boolean>;
+  /** Aborts when the HTTP client goes away; none over WebSocket. */
+  signal?: AbortSignal;
   /** Set when the caller's key is over its request rate: every root field answers it (schema/rate-limit-plugin.ts). */
   rateLimited?: RateLimitedError;
 }

@@ -14,6 +14,7 @@ import './model/model.type.ts';
 import './model/model.queries.ts';
 import './node.queries.ts';
 import './worker/worker.mutations.ts';
+import './worker/worker.subscriptions.ts';
 import './budget/budget.type.ts';
 import './budget/budget.mutations.ts';
 import './bulk-cancel/bulk-cancel.ts';

@@ -9,16 +9,24 @@ export interface ClaimCommand {
   /** Only tasks of these models; null for any. */
   models: string[] | null;
   leaseSeconds: number;
+  /** RUNNING tasks one account may have at once. */
+  maxRunningPerAccount: number;
 }
 
+/** How far down a model's queue a claim looks past accounts at their cap: more accounts than this at the head wait for a slot. */
+const CLAIM_SCAN = 64;
+
 /**
- * Hands the oldest pending task to the worker: RUNNING, one more attempt, a
- * lease on the database's clock and a CLAIMED event, in one transaction.
+ * Hands the worker the first claimable task of the queue (fair across
+ * accounts, by priority, past backoffs and accounts at their cap): RUNNING,
+ * one more attempt, a lease on the database's clock and a CLAIMED event, in
+ * one transaction.
  * `SKIP LOCKED` lets concurrent claimers pass each other, so none gets the
  * same task. Null when nothing is pending.
  */
 export async function claimTask(command: ClaimCommand): Promise<TaskRow | null> {
   const leaseSeconds = validateLeaseSeconds(command.leaseSeconds);
   if (command.models?.length === 0) throw new InvalidParamError('models', 'Give at least one model, or omit models for any.');
-  return (await commitClaim({ workerId: command.workerId, leaseSeconds, models: command.models, ...CLAIM })) ?? null;
+  const { workerId, models, maxRunningPerAccount } = command;
+  return (await commitClaim({ workerId, leaseSeconds, models, maxRunning: maxRunningPerAccount, scan: CLAIM_SCAN, ...CLAIM })) ?? null;
 }

@@ -4,7 +4,11 @@ import type { TaskRow } from '../db/sql/rows.ts';
 import { readTaskById } from '../db/sql/task-reads.ts';
 import { changeTask } from './change-task.ts';
 
-/** Ends the task as FAILED with the worker's reason and a full refund. */
-export function failTask(taskId: string, lease: Lease, error: string): Promise<TaskRow> {
-  return changeTask(() => readTaskById(taskId), { type: 'fail', lease, error: validateErrorText(error) });
+/**
+ * Ends the task as FAILED with the worker's reason and a full refund; or, when
+ * the worker says another attempt may succeed and the model allows one more,
+ * puts it back in the queue after the model's backoff.
+ */
+export function failTask(taskId: string, lease: Lease, error: string, retryable: boolean): Promise<TaskRow> {
+  return changeTask(() => readTaskById(taskId), { type: 'fail', lease, error: validateErrorText(error), retryable, random: Math.random() });
 }

@@ -1,5 +1,6 @@
 import { IdempotencyConflictError, InsufficientCreditsError, InvalidParamError } from '../domain/errors.ts';
 import { canonicalJson, type JsonValue } from '../domain/json.ts';
+import { checkedSchedule, QUEUE_QUANTUM_US, type Schedule } from '../domain/scheduling.ts';
 import { checkedMetadata, checkedTags } from '../domain/task-labels.ts';
 import { SUBMISSION } from '../domain/task-machine.ts';
 import { validateJsonSize, validateOutTaskId } from '../domain/validation.ts';
@@ -18,6 +19,7 @@ export interface SubmitTaskCommand {
   outTaskId: string | null;
   metadata: Record<string, unknown>;
   tags: readonly string[];
+  schedule: Schedule;
 }
 
 function sameRequest(task: TaskRow, command: SubmitTaskCommand, metadata: string, tags: string[]): boolean {
@@ -26,7 +28,9 @@ function sameRequest(task: TaskRow, command: SubmitTaskCommand, metadata: string
     task.runner === command.runner &&
     canonicalJson(task.input) === canonicalJson(command.input) &&
     canonicalJson(task.metadata) === metadata &&
-    canonicalJson(task.tags) === canonicalJson(tags)
+    canonicalJson(task.tags) === canonicalJson(tags) &&
+    task.priority === command.schedule.priority &&
+    task.maxRunSeconds === command.schedule.maxRunSeconds
   );
 }
 
@@ -34,8 +38,10 @@ function sameRequest(task: TaskRow, command: SubmitTaskCommand, metadata: string
  * Creates a PENDING task and holds its model's price in one transaction, with
  * its SUBMITTED event, and moves the spend of every budget of its scope: a
  * hold over a budget is refused with BudgetExceededError, and changes
- * nothing. Idempotent on outTaskId: a repeat with the same model, runner,
- * input, metadata and tags returns the first task and holds nothing more.
+ * nothing. It takes its account's fair place in its model's queue, less its
+ * priority. Idempotent on outTaskId: a repeat with the same model, runner,
+ * input, metadata, tags, priority and maximum running time returns the first
+ * task and holds nothing more.
  */
 export async function submitTask(command: SubmitTaskCommand): Promise<TaskRow> {
   const input = JSON.stringify(command.input);
@@ -44,7 +50,8 @@ export async function submitTask(command: SubmitTaskCommand): Promise<TaskRow> {
   const metadata = canonicalJson(checkedMetadata(command.metadata, 'input.metadata'));
   const tags = checkedTags(command.tags, 'input.tags');
   const { accountId, apiKeyId, model, runner } = command;
-  const outcome = await commitSubmit({ accountId, apiKeyId, model, outTaskId, runner, input, metadata, tags, ...SUBMISSION });
+  const schedule = checkedSchedule(command.schedule, runner === 'CLOUD', 'input.');
+  const outcome = await commitSubmit({ accountId, apiKeyId, model, outTaskId, runner, input, metadata, tags, ...schedule, quantum: QUEUE_QUANTUM_US, ...SUBMISSION });
   switch (outcome.kind) {
     case 'unknown-model':
       throw new InvalidParamError('input.model', `Unknown model "${command.model}".`);

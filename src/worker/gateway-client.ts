@@ -4,7 +4,8 @@ export class TransportError extends Error {
 }
 
 export interface GatewayClient {
-  request<T>(query: string, variables: Record<string, unknown>): Promise<T>;
+  /** `signal` ends the request early: a long-poll claim given up when the worker stops. */
+  request<T>(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T>;
 }
 
 interface GraphQLBody<T> {
@@ -15,7 +16,7 @@ interface GraphQLBody<T> {
 /** GraphQL over HTTP with a bearer key; anything but a usable answer throws. */
 export function gatewayClient(url: string, key: string, timeoutMs = 15_000): GatewayClient {
   return {
-    async request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+    async request<T>(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
       let response: Response;
       try {
         response = await fetch(url, {
@@ -26,7 +27,7 @@ export function gatewayClient(url: string, key: string, timeoutMs = 15_000): Gat
             authorization: `Bearer ${key}`,
           },
           body: JSON.stringify({ query, variables }),
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
         throw new TransportError(error instanceof Error ? error.message : String(error));

@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
 import { readWorkerKey } from '../config.ts';
 import { gatewayClient } from './gateway-client.ts';
+import { listenForCancellations } from './cancellations.ts';
 import { runWorker } from './worker-loop.ts';
+
+/** How long each claim waits at the gateway for work: under its HTTP timeout, long enough that idle workers hardly ask. */
+const CLAIM_WAIT_SECONDS = 10;
 
 const USAGE = `usage: npm run worker -- [--url URL] [--key KEY] [--models m1,m2] [--concurrency N]
                          [--lease-seconds S] [--steps N] [--step-ms MS]
@@ -38,6 +42,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const stopping = new AbortController();
+  const log = (line: string): void => {
+    console.log(line);
+  };
   process.once('SIGTERM', () => {
     console.log('SIGTERM: finishing the tasks in hand, claiming no more');
     stopping.abort();
@@ -52,12 +59,12 @@ async function main(): Promise<number> {
     leaseSeconds: positive(values['lease-seconds'], 30, 'lease-seconds'),
     steps: positive(values.steps, 10, 'steps'),
     stepMs: positive(values['step-ms'], 500, 'step-ms'),
+    waitSeconds: CLAIM_WAIT_SECONDS,
     idleMs: 1_000,
+    cancellations: listenForCancellations(values.url, key, stopping.signal, log),
     signal: stopping.signal,
     finishInHand: true,
-    log: (line: string) => {
-      console.log(line);
-    },
+    log,
   };
   const loops = Array.from({ length: positive(values.concurrency, 1, 'concurrency') }, () => runWorker(options));
   console.log(`worker taking ${options.models?.join(', ') ?? 'any model'} from ${values.url}`);

@@ -1,8 +1,8 @@
 /** The worker fields as this worker calls them. */
 
 export const CLAIM = `
-  mutation Claim($models: [String!], $leaseSeconds: Int!) {
-    claimTask(models: $models, leaseSeconds: $leaseSeconds) {
+  mutation Claim($models: [String!], $leaseSeconds: Int!, $waitSeconds: Int!) {
+    claimTask(models: $models, leaseSeconds: $leaseSeconds, waitSeconds: $waitSeconds) {
       __typename
       ... on Task { id model attempts input }
       ... on Error { code message }

@@ -6,6 +6,9 @@ export interface SubmitInput {
   runner?: string;
   input?: unknown;
   outTaskId?: string;
+  priority?: number;
+  startWithinSeconds?: number;
+  maxRunSeconds?: number;
 }
 
 /** The client fields of a task, as one API key calls them. */

@@ -59,5 +59,5 @@ export async function putTaskInState(
   await step(id, { type: 'claim', workerId: FIXTURE_WORKER, leaseSeconds: 60 });
   if (progress > 0) await step(id, { type: 'progress', lease: FIXTURE_LEASE, progress });
   if (state === 'COMPLETED') await step(id, { type: 'complete', lease: FIXTURE_LEASE, output: {} });
-  if (state === 'FAILED') await step(id, { type: 'fail', lease: FIXTURE_LEASE, error: 'failed on purpose' });
+  if (state === 'FAILED') await step(id, { type: 'fail', lease: FIXTURE_LEASE, error: 'failed on purpose', retryable: false, random: 0 });
 }

@@ -23,7 +23,7 @@ const AT_ONCE = 8;
 async function randomTask(random: Random, accountId: string, cancel: (id: string) => Promise<unknown>): Promise<string> {
   const model = MODELS[random.int(MODELS.length)] ?? 'upscale';
   const runner = RUNNERS[random.int(RUNNERS.length)] ?? 'CLOUD';
-  const task = await submitTask({ accountId, apiKeyId: null, model, runner, input: {}, outTaskId: null, metadata: {}, tags: [] });
+  const task = await submitTask({ accountId, apiKeyId: null, model, runner, input: {}, outTaskId: null, metadata: {}, tags: [], schedule: { priority: 0, startWithinSeconds: null, maxRunSeconds: null } });
   const id = encodeGlobalID('Task', task.id);
   const end = ENDS[random.int(ENDS.length)];
   if (end === 'RUNNING') await putTaskInState(id, 'RUNNING', Math.round(random.next() * 100) / 100);

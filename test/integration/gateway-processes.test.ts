@@ -43,12 +43,12 @@ describe('gateway processes', () => {
     const { workerId } = await givenWorker();
     const ids: string[] = [];
     for (let n = 0; n < 40; n++) {
-      const task = await submitTask({ accountId: account.accountId, apiKeyId: null, model: 'upscale', runner: 'CLOUD', input: { n }, outTaskId: null, metadata: {}, tags: [] });
+      const task = await submitTask({ accountId: account.accountId, apiKeyId: null, model: 'upscale', runner: 'CLOUD', input: { n }, outTaskId: null, metadata: {}, tags: [], schedule: { priority: 0, startWithinSeconds: null, maxRunSeconds: null } });
       ids.push(task.id);
     }
 
     for (let round = 1; round <= 3; round++) {
-      for (let n = 0; n < ids.length; n++) await claimTask({ workerId, models: ['upscale'], leaseSeconds: 1 });
+      for (let n = 0; n < ids.length; n++) await claimTask({ workerId, models: ['upscale'], leaseSeconds: 1, maxRunningPerAccount: 1_000 });
       await waitUntil(async () => (await db().task.count({ where: { id: { in: ids }, state: 'RUNNING' } })) === 0, 5_000);
     }
 

@@ -71,6 +71,7 @@ describe('submitTask', () => {
       apiKeyId: null,
       metadata: {},
       tags: [],
+      schedule: { priority: 0, startWithinSeconds: null, maxRunSeconds: null },
     });
     await expect(submit).rejects.toMatchObject({ code: 'INVALID_PARAM', param: 'input.input' });
     expect(await taskCount(account.accountId)).toBe(0);

@@ -30,7 +30,7 @@ describe('npm run worker', () => {
     expect(await client.task({ id: task.id })).toMatchObject({ state: 'COMPLETED', progress: 1, creditsUsed: 4 });
   });
 
-  it('abandons a task cancelled under it and goes on to the next', async () => {
+  it('stops a task the moment it is cancelled, told by its cancellations stream, and goes on to the next', async () => {
     const account = await givenAccount(1_000);
     const client = clientOf(gateway, account.apiKey);
     const slow = await client.submit({ model: 'video-hd', input: { n: 1 } });
@@ -39,7 +39,7 @@ describe('npm run worker', () => {
 
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(await client.cancel({ taskId: slow.id })).toMatchObject({ state: 'CANCELLED' });
-    await worker.waitFor(/LEASE_LOST, abandoning it/);
+    await worker.waitFor(new RegExp(`${slow.id}: cancelled by API_KEY; stopping its work`), 2_000);
     await worker.waitFor(/completed \(video-hd/, 10_000);
     expect(await client.task({ id: next.id })).toMatchObject({ state: 'COMPLETED', creditsUsed: 120 });
   });

@@ -110,6 +110,7 @@ export const ROOT_CALLS: Record<string, RootCall> = {
     variables: (world) => ({ id: world.pendingTask }),
   },
   'Subscription.taskEvents': { audience: 'client', query: 'subscription { taskEvents { cursor } }', variables: () => ({}) },
+  'Subscription.cancelledTasks': { audience: 'worker', query: 'subscription { cancelledTasks { task { id } } }', variables: () => ({}) },
 };
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientOf } from '../helpers/client.ts';
 import { useTestGateway } from '../helpers/gateway.ts';
-import { subscribeWs, wsClient } from '../helpers/subscriptions.ts';
+import { subscribeSse, subscribeWs, wsClient } from '../helpers/subscriptions.ts';
 import { publishedSchema } from '../fuzz/random-operation.ts';
 import { type Audience, givenKeyWorld, ROOT_CALLS, type RootCall } from './key-calls.ts';
 import { expectRefusedOverHttp, expectServedOverHttp, expectSubscriptionRefused } from './key-checks.ts';
@@ -50,6 +50,26 @@ describe('worker keys and API keys are not interchangeable', () => {
       expect((await stream.next())?.errors).toBeUndefined();
     } finally {
       await client.dispose();
+    }
+  });
+
+  it.each(calls('worker', true))('%s refuses an API key over SSE, and serves the worker its own tasks', async (_coordinate, call) => {
+    const world = await givenKeyWorld(gateway);
+    for (const key of [world.apiKey, otherPrefix(world.workerKey)]) {
+      const refused = await subscribeSse(gateway.url, key, call.query, call.variables(world));
+      try {
+        expect((await refused.next())?.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_API_KEY', status: 401 });
+      } finally {
+        await refused.close();
+      }
+    }
+    const served = await subscribeSse<Record<string, { task?: { id: string } }>>(gateway.url, world.workerKey, call.query, call.variables(world));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await clientOf(gateway, world.apiKey).cancel({ taskId: world.runningTask });
+      expect(Object.values((await served.next())?.data ?? {})[0]?.task?.id).toBe(world.runningTask);
+    } finally {
+      await served.close();
     }
   });
 

@@ -29,6 +29,11 @@ const TASK_FIELDS: Record<string, string> = {
   cancelledBy: 'cancelledBy { kind id }',
   cancelReason: 'cancelReason',
   cancelPreview: 'cancelPreview { outcome refund charge retryAfterSeconds cancelVia }',
+  priority: 'priority',
+  startDeadline: 'startDeadline',
+  maxRunSeconds: 'maxRunSeconds',
+  runDeadline: 'runDeadline',
+  claimableAt: 'claimableAt',
 };
 const TASK = Object.values(TASK_FIELDS).join(' ');
 

@@ -1,5 +1,9 @@
 import { expect } from 'vitest';
-import { givenWorker } from '../helpers/factories.ts';
+import { clientOf } from '../helpers/client.ts';
+import { givenAccount, givenWorker } from '../helpers/factories.ts';
+import { subscribeSse } from '../helpers/subscriptions.ts';
+import { workerOf } from '../helpers/worker.ts';
+import { expectNothingOf } from './victim-traces.ts';
 import { asStranger, type CaseContext, type CrossAccountCase, expectVictimUntouched } from './cross-account-case.ts';
 
 const WORKER_ERRORS = '__typename ... on Error { code message status retryable } ... on LeaseLostError { taskState }';
@@ -29,6 +33,8 @@ function leasedTaskCase(field: string, query: string): CrossAccountCase {
   };
 }
 
+const CANCELLED_TASKS = 'subscription { cancelledTasks { task { id input } cancellation { reason actor { kind } } } }';
+
 export const WORKER_CASES: Record<string, CrossAccountCase> = {
   'claimTask refuses API keys, so no account can take tasks from the queue': {
     covers: ['Mutation.claimTask', 'InvalidApiKeyError.code', 'InvalidApiKeyError.message', 'InvalidApiKeyError.retryable', 'InvalidApiKeyError.status'],
@@ -49,4 +55,34 @@ export const WORKER_CASES: Record<string, CrossAccountCase> = {
       leasedTaskCase(field, query),
     ]),
   ),
+  "cancelledTasks tells a worker of its own tasks' cancels only, never another worker's or account's": {
+    covers: ['Subscription.cancelledTasks'],
+    async run(context) {
+      const byApiKey = await subscribeSse(context.gateway.url, context.stranger.apiKey, CANCELLED_TASKS);
+      try {
+        expect((await byApiKey.next())?.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_API_KEY' });
+      } finally {
+        await byApiKey.close();
+      }
+      const listener = await givenWorker();
+      const stream = await subscribeSse<{ cancelledTasks: { task: { id: string } } }>(context.gateway.url, listener.workerKey, CANCELLED_TASKS);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        // The victim's task, held by the victim's worker, cancelled first: in log order it would come before the listener's own.
+        const victim = clientOf(context.gateway, context.victim.apiKey);
+        const victimTask = (await victim.submit({ model: 'image-fast', input: { secret: context.victim.secret } })).id;
+        expect((await workerOf(context.gateway, context.victim.workerKey).claim(['image-fast']))?.id).toBe(victimTask);
+        await victim.cancel({ taskId: victimTask });
+        const other = await givenAccount(100);
+        const ownTask = (await clientOf(context.gateway, other.apiKey).submit({ model: 'image-fast' })).id;
+        expect((await workerOf(context.gateway, listener.workerKey).claim(['image-fast']))?.id).toBe(ownTask);
+        await clientOf(context.gateway, other.apiKey).cancel({ taskId: ownTask });
+        const first = await stream.next();
+        expectNothingOf(context.victim, first);
+        expect(first?.data?.cancelledTasks.task.id).toBe(ownTask);
+      } finally {
+        await stream.close();
+      }
+    },
+  },
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, LeaseLostError, OperationNotSupportedError } from '../../src/domain/errors.ts';
 import { creditsUsedFromLedger } from '../../src/domain/money.ts';
-import { decide, type Decision, holdOf, MAX_ATTEMPTS, type TaskCommand, type TaskFacts } from '../../src/domain/task-machine.ts';
+import { decide, type Decision, holdOf, type TaskCommand, type TaskFacts } from '../../src/domain/task-machine.ts';
 import { PendingCancelPolicy, Runner, TaskState } from '../../src/generated/prisma/enums.ts';
 
 const PRICE = 120;
@@ -28,18 +28,26 @@ function taskIn(state: TaskState, overrides: Partial<TaskFacts> = {}): TaskFacts
     leaseExpiresAt: running ? LATER : null,
     leaseSeconds: running ? 30 : null,
     startedAt: state === 'PENDING' ? null : EARLIER,
-    policy: { pendingCancel: 'FREE', refundCutoff: 0.5, pendingCancelRetrySeconds: RETRY_SECONDS },
+    startDeadline: null,
+    runDeadline: null,
+    policy: { pendingCancel: 'FREE', refundCutoff: 0.5, pendingCancelRetrySeconds: RETRY_SECONDS, ...RETRY_POLICY },
     ...overrides,
   };
 }
+
+/** Three attempts, waiting 10 s, then 20 s; no jitter, so a decision's backoff is exact. */
+const RETRY_POLICY = { maxAttempts: 3, retryBaseSeconds: 10, retryFactor: 2, retryMaxSeconds: 300, retryJitter: 0 };
+const MAX_ATTEMPTS = RETRY_POLICY.maxAttempts;
 
 const LEASE = { workerId: WORKER, attempt: 1 };
 const COMMANDS: Record<TaskCommand['type'], TaskCommand> = {
   claim: { type: 'claim', workerId: OTHER_WORKER, leaseSeconds: 45 },
   progress: { type: 'progress', lease: LEASE, progress: 0.6 },
   complete: { type: 'complete', lease: LEASE, output: { url: 'https://cdn.example/1.png' } },
-  fail: { type: 'fail', lease: LEASE, error: 'out of memory' },
-  expire: { type: 'expire' },
+  fail: { type: 'fail', lease: LEASE, error: 'out of memory', retryable: false, random: 0.5 },
+  expire: { type: 'expire', random: 0.5 },
+  // No deadline is set on taskIn's tasks: nothing to do, in any state.
+  deadline: { type: 'deadline' },
   cancel: { type: 'cancel', by: { kind: 'API_KEY', id: 'key' }, reason: null, expectRefundAtLeast: null },
 };
 
@@ -118,6 +126,9 @@ const EXPECTED: Record<TaskCommand['type'], (state: TaskState, decision: Decisio
   expire: (_state, decision) => {
     expect(decision).toEqual({ kind: 'unchanged' });
   },
+  deadline: (_state, decision) => {
+    expect(decision).toEqual({ kind: 'unchanged' });
+  },
   cancel: (state, decision) => {
     if (state === 'COMPLETED' || state === 'FAILED' || state === 'CANCELLED') {
       expect(decision).toEqual({ kind: 'unchanged' });
@@ -137,7 +148,7 @@ const EXPECTED: Record<TaskCommand['type'], (state: TaskState, decision: Decisio
         cancelActorId: 'key',
         cancelReason: null,
       },
-      detail: { actor: { kind: 'API_KEY', id: 'key' }, reason: null },
+      detail: { actor: { kind: 'API_KEY', id: 'key' }, reason: null, leaseOwner: state === 'RUNNING' ? WORKER : null },
     });
   },
 };
@@ -171,13 +182,17 @@ describe('the worker calls need the lease', () => {
 });
 
 describe('an expired lease', () => {
-  it.each(Array.from({ length: MAX_ATTEMPTS - 1 }, (_, index) => index + 1))('puts the task back in the queue after attempt %d', (attempts) => {
+  it.each([
+    [1, 10],
+    [2, 20],
+  ])("puts the task back in the queue after attempt %d, claimable after the model's backoff of %d s", (attempts, seconds) => {
+    const retryAt = new Date(NOW.getTime() + seconds * 1000);
     expect(decide(taskIn('RUNNING', { attempts, leaseExpiresAt: EARLIER }), COMMANDS.expire, NOW)).toEqual({
       kind: 'change',
       event: 'REQUEUED',
-      detail: null,
+      detail: { reason: 'lease expired', retryAt: retryAt.toISOString() },
       ledger: null,
-      change: { state: 'PENDING', progress: 0 },
+      change: { state: 'PENDING', progress: 0, availableAt: retryAt },
     });
   });
 
@@ -228,7 +243,7 @@ const CANCELS = STATES.flatMap((state) =>
       [0, 0.25, 1].flatMap((refundCutoff) =>
         progressesAround(refundCutoff).map((progress) => {
           const expected = expectedCancel(state, runner, pendingCancel, refundCutoff, progress);
-          const task = taskIn(state, { runner, progress, policy: { pendingCancel, refundCutoff, pendingCancelRetrySeconds: RETRY_SECONDS } });
+          const task = taskIn(state, { runner, progress, policy: { pendingCancel, refundCutoff, pendingCancelRetrySeconds: RETRY_SECONDS, ...RETRY_POLICY } });
           const name = `${state} ${runner}, pendingCancel ${pendingCancel}, cutoff ${refundCutoff}, progress ${progress}: ${expected.kind}`;
           return [name, task, expected] as const;
         }),
@@ -286,5 +301,48 @@ describe('money', () => {
       const amounts = [-PRICE, ...(decision.ledger ? [decision.ledger.amount] : [])];
       expect(creditsUsedFromLedger(amounts), `${state}/${type}`).toBe(decision.change.creditsUsed);
     }
+  });
+});
+
+describe('a retryable failure', () => {
+  it("goes back to the queue while the model allows another attempt, and fails for good after its last", () => {
+    const retryable: TaskCommand = { type: 'fail', lease: { workerId: WORKER, attempt: null }, error: 'GPU lost', retryable: true, random: 0.5 };
+    const requeued = decide(taskIn('RUNNING', { attempts: 1 }), retryable, NOW);
+    expect(requeued).toMatchObject({ kind: 'change', event: 'REQUEUED', ledger: null, change: { state: 'PENDING', availableAt: new Date(NOW.getTime() + 10_000) } });
+    const last = decide(taskIn('RUNNING', { attempts: MAX_ATTEMPTS }), retryable, NOW);
+    expect(last).toMatchObject({ kind: 'change', event: 'FAILED', ledger: { kind: 'REFUND', amount: PRICE } });
+    expect(decide(taskIn('RUNNING', { attempts: 1 }), COMMANDS.fail, NOW)).toMatchObject({ event: 'FAILED' });
+  });
+
+  it('waits within its jitter: ± the fraction of the backoff', () => {
+    const jittered = { ...RETRY_POLICY, retryJitter: 0.2 };
+    const waits = [0, 0.999].map((random) => {
+      const command: TaskCommand = { type: 'fail', lease: LEASE, error: 'GPU lost', retryable: true, random };
+      const decision = decide(taskIn('RUNNING', { attempts: 1, policy: { ...taskIn('RUNNING').policy, ...jittered } }), command, NOW);
+      return decision.kind === 'change' ? ((decision.change.availableAt?.getTime() ?? 0) - NOW.getTime()) / 1000 : Number.NaN;
+    });
+    expect(waits[0]).toBeCloseTo(8, 5);
+    expect(waits[1]).toBeCloseTo(11.996, 2);
+  });
+});
+
+describe('deadlines', () => {
+  it('end a task still PENDING at its start deadline, free, whatever its pending-cancel policy', () => {
+    const pending = taskIn('PENDING', { startDeadline: EARLIER, policy: { ...taskIn('PENDING').policy, pendingCancel: 'CONFLICT' } });
+    expect(decide(pending, COMMANDS.deadline, NOW)).toMatchObject({
+      kind: 'change',
+      event: 'CANCELLED',
+      ledger: { kind: 'REFUND', amount: PRICE },
+      change: { state: 'CANCELLED', creditsUsed: null, cancelActorKind: 'DEADLINE' },
+    });
+    expect(decide(taskIn('PENDING', { startDeadline: LATER }), COMMANDS.deadline, NOW)).toEqual({ kind: 'unchanged' });
+  });
+
+  it("cancel a CLOUD task running past its maximum running time under its model's cutoff, naming its worker", () => {
+    const below = decide(taskIn('RUNNING', { runDeadline: EARLIER, progress: 0.4 }), COMMANDS.deadline, NOW);
+    expect(below).toMatchObject({ event: 'CANCELLED', ledger: { amount: PRICE }, detail: { actor: { kind: 'DEADLINE' }, leaseOwner: WORKER } });
+    const above = decide(taskIn('RUNNING', { runDeadline: EARLIER, progress: 0.6 }), COMMANDS.deadline, NOW);
+    expect(above).toMatchObject({ event: 'CANCELLED', ledger: null, change: { creditsUsed: PRICE } });
+    expect(decide(taskIn('RUNNING', { runDeadline: EARLIER, runner: 'SELF_HOSTED' }), COMMANDS.deadline, NOW)).toEqual({ kind: 'unchanged' });
   });
 });

@@ -8,52 +8,69 @@ export interface ClaimValues {
   leaseSeconds: number;
   /** Only tasks of these models; null for any. */
   models: string[] | null;
+  /** RUNNING tasks one account may have; a claim passes over an account at it. */
+  maxRunning: number;
+  /** How far down each model's queue a claim looks for a task whose account is under its cap. */
+  scan: number;
   /** The machine's decision for a claimed task: its state and its event. */
   state: string;
   event: string;
 }
 
 /**
- * The oldest pending task of the models given (of every model when none
- * are): the oldest of each model, one index probe apiece, then the oldest of
- * those. The others are locked only until this statement commits, and other
- * claimers pass over them meanwhile.
+ * The first claimable task by the queue's order (its rank, fair across
+ * accounts, less its priority): for each model, the first tasks of its queue
+ * past their backoff by one index range, those of an account at its cap of
+ * running tasks passed over, and the first of all of those not locked by
+ * another claimer. Its cost is bounded by the scan (and the few tasks waiting
+ * out a backoff ahead of it), not by the queue.
  */
 const NEXT_PENDING = `
-  SELECT oldest.id FROM "Model" model
-  CROSS JOIN LATERAL (
-    SELECT id, "createdAt" FROM "Task"
-    WHERE state = 'PENDING' AND "modelName" = model.name
-    ORDER BY "createdAt", id
-    LIMIT 1
-    FOR UPDATE SKIP LOCKED
-  ) oldest
-  WHERE :models::text[] IS NULL OR model.name = ANY(:models::text[])
-  ORDER BY oldest."createdAt", oldest.id
-  LIMIT 1`;
+  SELECT t.id, t."accountId" FROM "Task" t
+  WHERE t.state = 'PENDING' AND t.id IN (
+    SELECT head.id FROM "Model" model
+    CROSS JOIN LATERAL (
+      SELECT id, "accountId" FROM "Task"
+      WHERE state = 'PENDING' AND "modelName" = model.name AND "availableAt" <= now()
+      ORDER BY rank, id
+      LIMIT :scan
+    ) head
+    JOIN "Account" a ON a.id = head."accountId"
+    WHERE (:models::text[] IS NULL OR model.name = ANY(:models::text[])) AND a."runningTasks" < :maxRunning
+  )
+  ORDER BY t.rank, t.id
+  LIMIT 1
+  FOR UPDATE OF t SKIP LOCKED`;
 
 /**
- * The claim as one statement: the machine's claim (RUNNING, one more
- * attempt, progress 0, a lease on the database's clock, startedAt kept from
- * a first claim) and its event commit together.
+ * The claim as one statement: the account's running count (held under its
+ * cap by its row lock: two claims of one account at its cap cannot both
+ * pass), and the machine's claim (RUNNING, one more attempt, progress 0, a
+ * lease and the claim's maximum running time on the database's clock,
+ * startedAt kept from a first claim) with its event, commit together.
  */
 export const CLAIM_TASK = sql<ClaimValues>(
   'claim_task',
   `
 WITH next AS (${NEXT_PENDING}
+), account AS (
+  UPDATE "Account" a SET "runningTasks" = a."runningTasks" + 1
+  FROM next WHERE a.id = next."accountId" AND a."runningTasks" < :maxRunning
+  RETURNING a.id
 ), claimed AS (
   UPDATE "Task" t
   SET state = :state::"TaskState", attempts = t.attempts + 1, progress = 0,
       "leaseOwner" = :workerId::uuid, "leaseSeconds" = :leaseSeconds::int,
       "leaseExpiresAt" = now() + make_interval(secs => :leaseSeconds::int),
+      "runDeadline" = now() + make_interval(secs => t."maxRunSeconds"),
       "startedAt" = COALESCE(t."startedAt", now()), "updatedAt" = now(), version = t.version + 1
-  FROM next WHERE t.id = next.id
+  FROM next JOIN account ON account.id = next."accountId" WHERE t.id = next.id
   RETURNING t.*
 ), ${taskEventCte('claimed_event', 'claimed', ':event')}
 SELECT * FROM claimed`,
 );
 
-/** Commits a claim of the oldest pending task; undefined when none is pending. */
+/** Commits a claim of the next claimable task; undefined when there is none. */
 export async function commitClaim(values: ClaimValues): Promise<TaskRow | undefined> {
   const [task] = await commitStatement<TaskRow, ClaimValues>(CLAIM_TASK, values);
   return task;

@@ -27,6 +27,10 @@ export interface TransitionValues {
   cancelActorKind: string | null;
   cancelActorId: string | null;
   cancelReason: string | null;
+  /** Not claimed before this: a re-queued task keeps its place in the queue, and waits out its backoff there. */
+  availableAt: Date;
+  /** The account's RUNNING tasks after the change, less before: 1 into RUNNING, -1 out of it. */
+  runningDelta: number;
   event: string;
   /** The event's detail, JSON text, or null. */
   detail: string | null;
@@ -49,10 +53,12 @@ WITH changed AS (
     attempts = :attempts, "creditsUsed" = :creditsUsed, "leaseOwner" = :leaseOwner::uuid,
     "leaseExpiresAt" = :leaseExpiresAt, "leaseSeconds" = :leaseSeconds, "startedAt" = :startedAt,
     "finishedAt" = :finishedAt, "cancelledAt" = :cancelledAt, "updatedAt" = :updatedAt, version = version + 1,
-    "cancelActorKind" = :cancelActorKind::"CancelActorKind", "cancelActorId" = :cancelActorId, "cancelReason" = :cancelReason
+    "cancelActorKind" = :cancelActorKind::"CancelActorKind", "cancelActorId" = :cancelActorId, "cancelReason" = :cancelReason,
+    "availableAt" = :availableAt,
+    "runDeadline" = CASE WHEN :state::"TaskState" = 'RUNNING' THEN "runDeadline" END
   WHERE id = :id::uuid AND version = :version
   RETURNING *
-), ${ledgerEntryCtes('moved', `SELECT "accountId", id AS "taskId", :ledgerKind::"LedgerEntryKind" AS kind, :amount::int AS amount, "apiKeyId", tags FROM changed`)},
+), ${ledgerEntryCtes('moved', `SELECT "accountId", id AS "taskId", :ledgerKind::"LedgerEntryKind" AS kind, :amount::int AS amount, :runningDelta::int AS running, "apiKeyId", tags FROM changed`)},
 ${taskEventCte('change_event', 'changed', ':event', ':detail')}
 SELECT * FROM changed`,
 );
@@ -82,6 +88,8 @@ export function transitionValues(seen: TaskSnapshot, decision: Change): Transiti
     cancelActorKind: next.cancelActorKind,
     cancelActorId: next.cancelActorId,
     cancelReason: next.cancelReason,
+    availableAt: next.availableAt,
+    runningDelta: (next.state === 'RUNNING' ? 1 : 0) - (seen.state === 'RUNNING' ? 1 : 0),
     event: decision.event,
     detail: decision.detail === null ? null : JSON.stringify(decision.detail),
     amount: decision.ledger?.amount ?? 0,

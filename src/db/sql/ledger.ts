@@ -5,10 +5,11 @@ import type { Tx } from './transaction.ts';
 /**
  * The one writer of ledger entries, as common table expressions a statement
  * includes: for each row of `movements` (`"accountId"`, `"taskId"`, `kind`,
- * signed `amount`, and the task's `"apiKeyId"` and `tags`), the account's
- * balance moves, which takes its row lock, and the entry is appended with
- * the balance after. An overdraw breaks the balance CHECK and aborts the
- * whole statement, with whatever else it wrote.
+ * signed `amount`, the change of the account's running tasks `running`, and
+ * the task's `"apiKeyId"` and `tags`), the account's balance and running
+ * count move in one update, which takes its row lock, and an entry of a
+ * nonzero amount is appended with the balance after. An overdraw breaks the
+ * balance CHECK and aborts the whole statement, with whatever else it wrote.
  *
  * A task's hold or refund also moves the spend of every budget whose scope
  * holds the task, in the budget's current period, after the balance (so
@@ -27,20 +28,20 @@ export function ledgerEntryCtes(prefix: string, movements: string, thresholds?: 
   return `${prefix}_movement AS (
   ${movements}
 ), ${prefix}_balance AS (
-  UPDATE "Account" a SET balance = a.balance + m.amount
-  FROM ${prefix}_movement m WHERE a.id = m."accountId" AND m.amount <> 0
+  UPDATE "Account" a SET balance = a.balance + m.amount, "runningTasks" = a."runningTasks" + m.running
+  FROM ${prefix}_movement m WHERE a.id = m."accountId" AND (m.amount <> 0 OR m.running <> 0)
   RETURNING a.id AS "accountId", a.balance, a."budgetVersion", m."taskId", m.kind, m.amount, m."apiKeyId", m.tags
 ), ${prefix}_entry AS (
   INSERT INTO "LedgerEntry" ("accountId", "taskId", kind, amount, "balanceAfter")
   SELECT "accountId", "taskId", kind, amount, balance FROM ${prefix}_balance b
-  WHERE taskgate_budgets_unchanged(b."budgetVersion", (SELECT "budgetVersion" FROM "Account" WHERE id = b."accountId"))
+  WHERE b.amount <> 0 AND taskgate_budgets_unchanged(b."budgetVersion", (SELECT "budgetVersion" FROM "Account" WHERE id = b."accountId"))
   RETURNING id
 ), ${prefix}_budget_delta AS (
   SELECT b.id AS "budgetId", taskgate_budget_period_start(b.period, b."createdAt", now()) AS "periodStart",
     sum(-m.amount)::int AS delta, (array_agg(m."taskId"))[1] AS "taskId"
   FROM ${prefix}_balance m JOIN "Budget" b ON b."accountId" = m."accountId"
     AND (b.scope = 'ACCOUNT' OR (b.scope = 'API_KEY' AND b."apiKeyId" = m."apiKeyId") OR (b.scope = 'TAG' AND b.tag = ANY(m.tags)))
-  WHERE m."taskId" IS NOT NULL AND m.kind IN ('HOLD', 'REFUND')
+  WHERE m."taskId" IS NOT NULL AND m.kind IN ('HOLD', 'REFUND') AND m.amount <> 0
   GROUP BY 1, 2
 ), ${prefix}_spend AS (
   INSERT INTO "BudgetSpend" ("budgetId", "periodStart", spent)
@@ -71,7 +72,7 @@ const GRANT_CREDITS = sql<GrantValues>(
   `
 WITH ${ledgerEntryCtes(
   'granted',
-  `SELECT :accountId::uuid AS "accountId", NULL::uuid AS "taskId", 'GRANT'::"LedgerEntryKind" AS kind, :amount::int AS amount, NULL::uuid AS "apiKeyId", NULL::text[] AS tags`,
+  `SELECT :accountId::uuid AS "accountId", NULL::uuid AS "taskId", 'GRANT'::"LedgerEntryKind" AS kind, :amount::int AS amount, 0 AS running, NULL::uuid AS "apiKeyId", NULL::text[] AS tags`,
 )}
 SELECT balance FROM granted_balance`,
 );

@@ -41,6 +41,13 @@ export interface TaskRow {
   cancelActorKind: CancelActorKind | null;
   cancelActorId: string | null;
   cancelReason: string | null;
+  priority: number;
+  /** Only ever compared inside the database (the driver hands int8 over as text). */
+  rank: bigint;
+  availableAt: Date;
+  startDeadline: Date | null;
+  maxRunSeconds: number | null;
+  runDeadline: Date | null;
 }
 
 /** A task as read to decide on: its row, its model's policy, and the database's clock at the read. */
@@ -48,6 +55,11 @@ export interface TaskSnapshot extends TaskRow {
   pendingCancel: PendingCancelPolicy;
   refundCutoff: number;
   pendingCancelRetrySeconds: number;
+  maxAttempts: number;
+  retryBaseSeconds: number;
+  retryFactor: number;
+  retryMaxSeconds: number;
+  retryJitter: number;
   /** The one clock every instance shares. */
   now: Date;
 }

@@ -18,11 +18,37 @@ export interface SubmitValues {
   /** JSON text of a string map. */
   metadata: string;
   tags: string[];
+  priority: number;
+  /** Seconds from now the task may stay PENDING; null for no deadline. */
+  startWithinSeconds: number | null;
+  maxRunSeconds: number | null;
+  /** One task's share of a model's queue, in virtual microseconds. */
+  quantum: number;
   /** The machine's decision for a new task: its state, the kind of its hold, and its event. */
   state: string;
   holdKind: string;
   event: string;
 }
+
+/**
+ * A new task's place in its model's queue (start-time fair queuing): one
+ * quantum after whichever is later, the queue's virtual time (the place the
+ * head task was given, before its priority) or the account's own last task of
+ * the model. An account that queued a thousand tasks queues its next behind
+ * them, while another account's first goes right behind the head: claims
+ * alternate between accounts with work, and a busy account cannot starve a
+ * quiet one. The head is one index probe; an empty queue starts at the clock.
+ * Taken by an upsert of the account's clock, whose row lock gives racing
+ * submits of one account distinct places; a repeated submit takes none.
+ */
+const FAIR_PLACE = `
+  INSERT INTO "AccountModelClock" ("accountId", "modelName", "lastRank")
+  SELECT :accountId::uuid, model.name, COALESCE(
+      (SELECT rank + priority * :quantum::bigint FROM "Task" WHERE state = 'PENDING' AND "modelName" = model.name ORDER BY rank, id LIMIT 1),
+      (extract(epoch FROM now()) * 1000000)::bigint) + :quantum::bigint
+  FROM model WHERE NOT EXISTS (SELECT FROM earlier)
+  ON CONFLICT ("accountId", "modelName") DO UPDATE SET "lastRank" = GREATEST("AccountModelClock"."lastRank" + :quantum::bigint, EXCLUDED."lastRank")
+  RETURNING "lastRank" AS slot`;
 
 /**
  * The whole submit as one statement, so one round trip and its own
@@ -37,13 +63,17 @@ WITH earlier AS (
   SELECT * FROM "Task" WHERE "accountId" = :accountId::uuid AND "outTaskId" = :outTaskId
 ), model AS (
   SELECT name, price FROM "Model" WHERE name = :model
+), place AS (${FAIR_PLACE}
 ), created AS (
-  INSERT INTO "Task" ("accountId", "apiKeyId", "outTaskId", "modelName", runner, input, metadata, tags, price, state)
-  SELECT :accountId::uuid, :apiKeyId::uuid, :outTaskId, model.name, :runner::"Runner", :input::jsonb, :metadata::jsonb, :tags::text[], model.price, :state::"TaskState"
-  FROM model WHERE NOT EXISTS (SELECT FROM earlier)
+  INSERT INTO "Task" ("accountId", "apiKeyId", "outTaskId", "modelName", runner, input, metadata, tags, price, state,
+    priority, rank, "startDeadline", "maxRunSeconds")
+  SELECT :accountId::uuid, :apiKeyId::uuid, :outTaskId, model.name, :runner::"Runner", :input::jsonb, :metadata::jsonb, :tags::text[], model.price, :state::"TaskState",
+    :priority::int, place.slot - :priority::int * :quantum::bigint,
+    now() + make_interval(secs => :startWithinSeconds::int), :maxRunSeconds::int
+  FROM model, place
   RETURNING *
 ), ${taskEventCte('submitted_event', 'created', ':event')},
-${ledgerEntryCtes('held', `SELECT "accountId", id AS "taskId", :holdKind::"LedgerEntryKind" AS kind, -price AS amount, "apiKeyId", tags FROM created`, { tasks: 'created', after: 'submitted_event' })}
+${ledgerEntryCtes('held', `SELECT "accountId", id AS "taskId", :holdKind::"LedgerEntryKind" AS kind, -price AS amount, 0 AS running, "apiKeyId", tags FROM created`, { tasks: 'created', after: 'submitted_event' })}
 SELECT *, true AS created FROM created UNION ALL SELECT *, false AS created FROM earlier`,
 );
 

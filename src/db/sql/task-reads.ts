@@ -7,7 +7,8 @@ import type { Tx } from './transaction.ts';
 export type TaskRef = { id: string } | { outTaskId: string };
 
 const SNAPSHOT = `
-  SELECT t.*, m."pendingCancel", m."refundCutoff", m."pendingCancelRetrySeconds", now() AS now
+  SELECT t.*, m."pendingCancel", m."refundCutoff", m."pendingCancelRetrySeconds",
+    m."maxAttempts", m."retryBaseSeconds", m."retryFactor", m."retryMaxSeconds", m."retryJitter", now() AS now
   FROM "Task" t JOIN "Model" m ON m.name = t."modelName"`;
 
 interface ById {
@@ -39,6 +40,13 @@ const LOCK_EXPIRED_LEASES = sql<{ limit: number }>(
   'lock_expired_leases',
   `${SNAPSHOT} WHERE t.state = 'RUNNING' AND t."leaseExpiresAt" <= now()
    ORDER BY t."leaseExpiresAt" LIMIT :limit FOR UPDATE OF t SKIP LOCKED`,
+);
+
+/** Tasks whose deadline came: still PENDING at their start deadline, or RUNNING past their claim's maximum running time. */
+const LOCK_DUE_DEADLINES = sql<{ limit: number }>(
+  'lock_due_deadlines',
+  `${SNAPSHOT} WHERE (t.state = 'PENDING' AND t."startDeadline" <= now()) OR (t.state = 'RUNNING' AND t."runDeadline" <= now())
+   LIMIT :limit FOR UPDATE OF t SKIP LOCKED`,
 );
 
 async function accountTaskRow<Row extends TaskRow>(
@@ -80,4 +88,9 @@ export async function readTaskById(id: string): Promise<TaskSnapshot | undefined
  */
 export function lockExpiredLeases(tx: Tx, limit: number): Promise<TaskSnapshot[]> {
   return rowsOf<TaskSnapshot, { limit: number }>(tx, LOCK_EXPIRED_LEASES, { limit });
+}
+
+/** Locks up to `limit` tasks whose deadline came, skipping any another instance holds. */
+export function lockDueDeadlines(tx: Tx, limit: number): Promise<TaskSnapshot[]> {
+  return rowsOf<TaskSnapshot, { limit: number }>(tx, LOCK_DUE_DEADLINES, { limit });
 }

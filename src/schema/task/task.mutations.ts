@@ -9,6 +9,7 @@ import {
   RefundBelowExpectedError,
   TaskNotFoundError,
 } from '../../domain/errors.ts';
+import { PRIORITY_RANGE } from '../../domain/scheduling.ts';
 import { METADATA_LIMITS, TAG_LIMITS } from '../../domain/task-labels.ts';
 import { cancelTask, MAX_CANCEL_REASON_LENGTH } from '../../services/cancel-task.ts';
 import { submitTask } from '../../services/submit-task.ts';
@@ -34,6 +35,19 @@ const SubmitTaskInput = builder.inputType('SubmitTaskInput', {
     tags: t.stringList({
       required: false,
       description: `Your labels, to filter and budget by: at most ${TAG_LIMITS.count}, each up to ${TAG_LIMITS.length} letters, digits or . _ : / -.`,
+    }),
+    priority: t.int({
+      required: true,
+      defaultValue: 0,
+      description: `From ${PRIORITY_RANGE.min} to ${PRIORITY_RANGE.max}: each point puts it ahead of one more task in its model's queue. Low priority is never starved: it only waits longer.`,
+    }),
+    startWithinSeconds: t.int({
+      required: false,
+      description: 'A start deadline: still PENDING this many seconds after the submit, it ends CANCELLED and free (cancelled by DEADLINE).',
+    }),
+    maxRunSeconds: t.int({
+      required: false,
+      description: "The longest one claim may run (CLOUD only): then it is cancelled under the model's refund cutoff, and its worker gets LeaseLostError.",
     }),
   }),
 });
@@ -63,6 +77,7 @@ builder.mutationFields((t) => ({
         outTaskId: input.outTaskId ?? null,
         metadata: metadataOf(input.metadata),
         tags: input.tags ?? [],
+        schedule: { priority: input.priority, startWithinSeconds: input.startWithinSeconds ?? null, maxRunSeconds: input.maxRunSeconds ?? null },
       }),
   }),
   cancelTask: t.prismaField({

@@ -36,6 +36,22 @@ export const TaskNode = builder.prismaNode('Task', {
       resolve: (task) => cancelActorView(task.cancelActorKind, task.cancelActorId),
     }),
     cancelReason: t.exposeString('cancelReason', { nullable: true, description: 'Why, as the cancel gave it.' }),
+    priority: t.exposeInt('priority', { description: 'As submitted, from -100 to 100.' }),
+    startDeadline: t.expose('startDeadline', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Still PENDING then, it ends CANCELLED and free, by DEADLINE.',
+    }),
+    maxRunSeconds: t.exposeInt('maxRunSeconds', { nullable: true, description: 'The longest one claim may run, as submitted.' }),
+    runDeadline: t.expose('runDeadline', {
+      type: 'DateTime',
+      nullable: true,
+      description: "While RUNNING with maxRunSeconds: when this claim's time is up and it is cancelled under the model's refund cutoff.",
+    }),
+    claimableAt: t.expose('availableAt', {
+      type: 'DateTime',
+      description: "When PENDING, the earliest a worker may claim it: its submit, or after a retry, the end of its model's backoff.",
+    }),
     cancelPreview: t.field({
       type: CancelPreviewObject,
       description: 'What cancelling it now would do: outcome, refund and charge, from the decision the cancel itself makes.',

@@ -1,5 +1,6 @@
 import { InvalidApiKeyError, InvalidParamError, LeaseLostError, TaskNotFoundError } from '../../domain/errors.ts';
 import { claimTask } from '../../services/claim-task.ts';
+import { claimOrWait, MAX_CLAIM_WAIT_SECONDS } from './long-poll.ts';
 import { completeTask } from '../../services/complete-task.ts';
 import { failTask } from '../../services/fail-task.ts';
 import type { Lease } from '../../domain/task-machine.ts';
@@ -34,15 +35,19 @@ builder.mutationFields((t) => {
     claimTask: t.prismaField({
       type: 'Task',
       nullable: true,
-      description:
-        'Worker key. Takes the oldest PENDING task of the given models (any model when omitted): RUNNING, attempts + 1, leased for leaseSeconds. Null when nothing is pending.',
+      description: `Worker key. Takes the next PENDING task of the given models (any model when omitted), in the queue's order: fair across accounts, by priority, past tasks in their retry backoff and accounts at their cap of running tasks. RUNNING, attempts + 1, leased for leaseSeconds. With waitSeconds (at most ${MAX_CLAIM_WAIT_SECONDS}), waits that long for one to be submitted instead of answering null at once.`,
       errors: { types: [InvalidParamError, InvalidApiKeyError], directResult: true },
       args: {
         models: t.arg.stringList({ required: false }),
         leaseSeconds: t.arg.int({ required: true, defaultValue: 30 }),
+        waitSeconds: t.arg.int({ required: true, defaultValue: 0 }),
       },
       resolve: (_query, _root, args, ctx) =>
-        claimTask({ workerId: workerIdOf(ctx), models: args.models ?? null, leaseSeconds: args.leaseSeconds }),
+        claimOrWait(
+          () => claimTask({ workerId: workerIdOf(ctx), models: args.models ?? null, leaseSeconds: args.leaseSeconds, maxRunningPerAccount: ctx.maxRunningPerAccount }),
+          args.waitSeconds,
+          ctx,
+        ),
     }),
     reportProgress: t.prismaField({
       type: 'Task',
@@ -60,10 +65,15 @@ builder.mutationFields((t) => {
     }),
     failTask: t.prismaField({
       type: 'Task',
-      description: 'Worker key. Ends the task as FAILED with a reason; the client is refunded in full.',
+      description:
+        "Worker key. Ends the task as FAILED with a reason; the client is refunded in full. With retryable, and an attempt of the model's retry policy left, it goes back to the queue after the model's backoff instead (REQUEUED).",
       errors: { types: LEASED_TASK_ERRORS, directResult: true },
-      args: { ...leaseArgs, error: t.arg.string({ required: true }) },
-      resolve: (_query, _root, args, ctx) => failTask(...leased(args, ctx), args.error),
+      args: {
+        ...leaseArgs,
+        error: t.arg.string({ required: true }),
+        retryable: t.arg.boolean({ required: true, defaultValue: false, description: 'Another attempt may succeed: a timeout, a lost GPU, not a bad input.' }),
+      },
+      resolve: (_query, _root, args, ctx) => failTask(...leased(args, ctx), args.error, args.retryable),
     }),
   };
 });
