@@ -2,6 +2,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { useComplexityLimit } from './http/complexity-limit.ts';
 import { operationLimitPlugins } from './http/operation-limits.ts';
 import { useQueryStringParams } from './http/query-string-params.ts';
 import { useRequestErrorStatus } from './http/request-error-status.ts';
@@ -80,6 +81,7 @@ function corsOf(origins: readonly string[]) {
 export function createApp(deps: AppDeps): App {
   const plugins: Plugin[] = [
     ...operationLimitPlugins(),
+    useComplexityLimit(),
     useQueryStringParams(),
     useRequestErrorStatus(),
     useSharedStreamExecution(),

@@ -13,7 +13,7 @@ import { PAGE_ARGUMENTS_PLUGIN } from './page-arguments-plugin.ts';
 import { RATE_LIMIT_PLUGIN } from './rate-limit-plugin.ts';
 import { TEXT_ARGUMENTS_PLUGIN } from './text-arguments-plugin.ts';
 import type { Context } from './context.ts';
-import { complexityError, DEFAULT_PAGE, fieldComplexity, MAX_PAGE, QUERY_LIMITS } from './query-limits.ts';
+import { DEFAULT_PAGE, fieldComplexity, MAX_PAGE } from './query-limits.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -39,7 +39,8 @@ export const builder = new SchemaBuilder<{
     RelayPlugin,
   ],
   defaultFieldNullability: false,
-  complexity: { fieldComplexity, limit: QUERY_LIMITS, complexityError },
+  // The field costs only: the limit is checked per document before execution (`http/complexity-limit.ts`), not per request by walking it.
+  complexity: { fieldComplexity, disabled: true },
   errors: {
     // Every field that returns a result union can answer RateLimitedError.
     defaultTypes: [RateLimitedError],

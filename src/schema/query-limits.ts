@@ -1,5 +1,5 @@
-import type { ComplexityErrorFn, FieldComplexityFunction } from '@pothos/plugin-complexity';
-import { getNamedType, getNullableType, isListType } from 'graphql';
+import type { ComplexityErrorKind, ComplexityResult, FieldComplexityFunction } from '@pothos/plugin-complexity';
+import { getNamedType, getNullableType, type GraphQLError, isListType } from 'graphql';
 import { graphQLError } from './graphql-error.ts';
 import type { Context } from './context.ts';
 
@@ -34,11 +34,12 @@ export const fieldComplexity: FieldComplexityFunction<Context, Record<string, un
   return isListType(getNullableType(field.type)) ? { field: 1, multiplier: LIST_MULTIPLIER } : 1;
 };
 
-export const complexityError: ComplexityErrorFn = (kind, result) => {
+/** A refusal by one of the limits, naming it. */
+export function complexityError(kind: ComplexityErrorKind, result: ComplexityResult & { maxComplexity?: number; maxDepth?: number; maxBreadth?: number }): GraphQLError {
   const limit = kind.toLowerCase() as 'depth' | 'breadth' | 'complexity';
   const max = { depth: result.maxDepth, breadth: result.maxBreadth, complexity: result.maxComplexity }[limit];
   return graphQLError('QUERY_TOO_COMPLEX', `Operation ${limit} ${result[limit]} exceeds the limit of ${max ?? 'this server'}.`, {
     limit,
     http: { status: 400 },
   });
-};
+}
