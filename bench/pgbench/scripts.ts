@@ -1,6 +1,7 @@
 import { QUEUE_QUANTUM_US } from '../../src/domain/scheduling.ts';
 import type { PgbenchScript, Step } from './render-script.ts';
 import { CLAIM, SUBMISSION } from '../../src/domain/task-machine.ts';
+import { CLAIM_WINDOW } from '../../src/services/claim-task.ts';
 import {
   ACCOUNT_TASK_SNAPSHOT,
   CLAIM_TASK,
@@ -172,7 +173,7 @@ export function cycleScript(keys: NumberedKeys, model: string, leaseSeconds: num
           leaseSeconds: String(leaseSeconds),
           models: `'{${model}}'`,
           maxRunning: '1000000',
-          scan: '64',
+          window: String(CLAIM_WINDOW),
           state: quoted(CLAIM.state),
           event: quoted(CLAIM.event),
         }),

@@ -1,3 +1,4 @@
+import { PRIORITY_RANGE, QUEUE_QUANTUM_US } from '../domain/scheduling.ts';
 import { InvalidParamError } from '../domain/errors.ts';
 import { CLAIM } from '../domain/task-machine.ts';
 import { validateLeaseSeconds } from '../domain/validation.ts';
@@ -13,8 +14,12 @@ export interface ClaimCommand {
   maxRunningPerAccount: number;
 }
 
-/** How far down a model's queue a claim looks past accounts at their cap: more accounts than this at the head wait for a slot. */
-const CLAIM_SCAN = 64;
+/**
+ * How far past a model's head a claim looks, in tasks' shares of the queue:
+ * 64 places, past the widest spread of priorities. Tasks further back wait
+ * while every account ahead of them is at its cap.
+ */
+export const CLAIM_WINDOW = (64 + PRIORITY_RANGE.max - PRIORITY_RANGE.min) * QUEUE_QUANTUM_US;
 
 /**
  * Hands the worker the first claimable task of the queue (fair across
@@ -28,5 +33,5 @@ export async function claimTask(command: ClaimCommand): Promise<TaskRow | null> 
   const leaseSeconds = validateLeaseSeconds(command.leaseSeconds);
   if (command.models?.length === 0) throw new InvalidParamError('models', 'Give at least one model, or omit models for any.');
   const { workerId, models, maxRunningPerAccount } = command;
-  return (await commitClaim({ workerId, leaseSeconds, models, maxRunning: maxRunningPerAccount, scan: CLAIM_SCAN, ...CLAIM })) ?? null;
+  return (await commitClaim({ workerId, leaseSeconds, models, maxRunning: maxRunningPerAccount, window: CLAIM_WINDOW, ...CLAIM })) ?? null;
 }

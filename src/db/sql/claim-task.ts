@@ -10,8 +10,8 @@ export interface ClaimValues {
   models: string[] | null;
   /** RUNNING tasks one account may have; a claim passes over an account at it. */
   maxRunning: number;
-  /** How far down each model's queue a claim looks for a task whose account is under its cap. */
-  scan: number;
+  /** How far past the head of each model's queue, in rank, a claim looks for a task whose account is under its cap. */
+  window: number;
   /** The machine's decision for a claimed task: its state and its event. */
   state: string;
   event: string;
@@ -19,28 +19,32 @@ export interface ClaimValues {
 
 /**
  * The first claimable task by the queue's order (its rank, fair across
- * accounts, less its priority): for each model, the first tasks of its queue
- * past their backoff by one index range, those of an account at its cap of
- * running tasks passed over, and the first of all of those not locked by
- * another claimer. Its cost is bounded by the scan (and the few tasks waiting
- * out a backoff ahead of it), not by the queue.
+ * accounts, less its priority): for each model, its queue read in order by
+ * one index range from its head, passing over tasks in their backoff, tasks
+ * another claimer holds (`SKIP LOCKED`) and tasks of accounts at their cap of
+ * running tasks, to the first it can lock; then the first of those across the
+ * models asked for. The range ends `window` past the head, so however long
+ * the queue, and however many of its first tasks are an account's at its
+ * cap, a claim reads a bounded part of it.
  */
 const NEXT_PENDING = `
-  SELECT t.id, t."accountId" FROM "Task" t
-  WHERE t.state = 'PENDING' AND t.id IN (
-    SELECT head.id FROM "Model" model
-    CROSS JOIN LATERAL (
-      SELECT id, "accountId" FROM "Task"
-      WHERE state = 'PENDING' AND "modelName" = model.name AND "availableAt" <= now()
-      ORDER BY rank, id
-      LIMIT :scan
-    ) head
-    JOIN "Account" a ON a.id = head."accountId"
-    WHERE (:models::text[] IS NULL OR model.name = ANY(:models::text[])) AND a."runningTasks" < :maxRunning
-  )
-  ORDER BY t.rank, t.id
-  LIMIT 1
-  FOR UPDATE OF t SKIP LOCKED`;
+  SELECT head.id, head."accountId" FROM "Model" model
+  CROSS JOIN LATERAL (
+    SELECT t.id, t."accountId", t.rank FROM "Task" t
+    WHERE t.state = 'PENDING' AND t."modelName" = model.name AND t."availableAt" <= now()
+      AND t.rank <= (
+        SELECT h.rank FROM "Task" h
+        WHERE h.state = 'PENDING' AND h."modelName" = model.name AND h."availableAt" <= now()
+        ORDER BY h.rank, h.id LIMIT 1
+      ) + :window::bigint
+      AND EXISTS (SELECT FROM "Account" a WHERE a.id = t."accountId" AND a."runningTasks" < :maxRunning)
+    ORDER BY t.rank, t.id
+    LIMIT 1
+    FOR UPDATE OF t SKIP LOCKED
+  ) head
+  WHERE :models::text[] IS NULL OR model.name = ANY(:models::text[])
+  ORDER BY head.rank, head.id
+  LIMIT 1`;
 
 /**
  * The claim as one statement: the account's running count (held under its
