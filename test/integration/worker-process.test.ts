@@ -3,6 +3,7 @@ import { clientOf } from '../helpers/client.ts';
 import { givenAccount, givenWorker } from '../helpers/factories.ts';
 import { useTestGateway } from '../helpers/gateway.ts';
 import { runScript, type RunningProcess } from '../helpers/processes.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 const gateway = useTestGateway();
 const processes: RunningProcess[] = [];
@@ -37,7 +38,8 @@ describe('npm run worker', () => {
     const next = await client.submit({ model: 'video-hd', input: { n: 2 } });
     const worker = await startWorker('--models', 'video-hd', '--steps', '20', '--step-ms', '100');
 
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Its cancellations stream open and the task in its hands: only a cancel after both is told at once.
+    await waitUntil(async () => gateway.events.listenerCount > 0 && (await client.task({ id: slow.id })).state === 'RUNNING');
     expect(await client.cancel({ taskId: slow.id })).toMatchObject({ state: 'CANCELLED' });
     await worker.waitFor(new RegExp(`${slow.id}: cancelled by API_KEY; stopping its work`), 2_000);
     await worker.waitFor(/completed \(video-hd/, 10_000);
