@@ -55,3 +55,24 @@ export async function workCycle(client: GraphQLHttpClient, model: string, leaseS
   const done = await call(client, 'completeTask', COMPLETE, { ...lease, output: { result: 'bench' } });
   if (done?.state !== 'COMPLETED') throw new Error(`completeTask left ${String(done?.state)}`);
 }
+
+/**
+ * A closed loop's requests for workers, one kept-alive client each, each
+ * request `work` on its worker's client, until the queue runs dry: the first
+ * NothingPending ends every worker's loop.
+ */
+export function untilQueueEmpty(clients: GraphQLHttpClient[], work: (client: GraphQLHttpClient) => Promise<void>): (worker: number) => (() => Promise<void>) | undefined {
+  let exhausted = false;
+  return (worker) => {
+    const client = clients[worker];
+    if (!client || exhausted) return undefined;
+    return async () => {
+      try {
+        await work(client);
+      } catch (error) {
+        if (error instanceof NothingPending) exhausted = true;
+        throw error;
+      }
+    };
+  };
+}

@@ -10,7 +10,7 @@ import { cycleScript, SCRIPT_DESCRIPTIONS } from '../pgbench/scripts.ts';
 import type { BenchContext, Scenario } from '../scenario.ts';
 import { pendingCount, seedPendingTasks } from '../seed-tasks.ts';
 import { measureThroughput } from '../throughput.ts';
-import { NothingPending, workCycle } from '../worker-cycle.ts';
+import { untilQueueEmpty, workCycle } from '../worker-cycle.ts';
 
 const WORKERS = PGBENCH_CLIENTS;
 /** A model no other scenario submits, so the workers claim only the tasks made for them. */
@@ -48,24 +48,12 @@ async function topUp(context: BenchContext): Promise<number> {
 /** WORKERS workers, each with its own worker key and connection, each taking task after task through its cycle. */
 async function gatewayCycles(context: BenchContext, gateway: BenchGateway, workerKeys: string[]): Promise<Measured> {
   const clients = workerKeys.map((key) => new GraphQLHttpClient(gateway.url, key, 1));
-  let exhausted = false;
   try {
     context.log(`cycle: ${WORKERS} workers for ${context.settings.durationMs / 1000} s`);
     return await measureThroughput({ server: gateway, runBy: 'gateway', postgresCpu: context.postgresCpu }, LABEL, {
       concurrency: WORKERS,
       durationMs: context.settings.durationMs,
-      next: (worker) => {
-        const client = clients[worker];
-        if (!client || exhausted) return undefined;
-        return async () => {
-          try {
-            await workCycle(client, MODEL, LEASE_SECONDS);
-          } catch (error) {
-            if (error instanceof NothingPending) exhausted = true;
-            throw error;
-          }
-        };
-      },
+      next: untilQueueEmpty(clients, (client) => workCycle(client, MODEL, LEASE_SECONDS)),
     });
   } finally {
     for (const client of clients) client.close();

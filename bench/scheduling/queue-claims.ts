@@ -4,7 +4,7 @@ import type { Measured } from '../measured.ts';
 import type { BenchContext } from '../scenario.ts';
 import { seedQueue } from '../seed-tasks.ts';
 import { measureThroughput } from '../throughput.ts';
-import { claimTask, NothingPending } from '../worker-cycle.ts';
+import { claimTask, untilQueueEmpty } from '../worker-cycle.ts';
 
 const COMPLETE = `mutation Complete($taskId: ID!, $attempt: Int) {
   completeTask(taskId: $taskId, attempt: $attempt) { __typename ... on Error { code message } }
@@ -37,25 +37,15 @@ export async function seedBenchQueue(context: BenchContext, queue: Queue): Promi
 export async function measureQueueClaims(context: BenchContext, gateway: BenchGateway, queue: Queue, workers: number): Promise<Measured> {
   const keys = await Promise.all(Array.from({ length: workers }, () => context.newWorker()));
   const clients = keys.map((key) => new GraphQLHttpClient(gateway.url, key.workerKey, 1));
-  let exhausted = false;
   try {
     return await measureThroughput({ server: gateway, runBy: 'gateway', postgresCpu: context.postgresCpu }, `claim → complete, ${queueLabel(queue)}`, {
       concurrency: workers,
       durationMs: context.settings.durationMs,
-      next: (worker) => {
-        const client = clients[worker];
-        if (!client || exhausted) return undefined;
-        return async () => {
-          try {
-            const lease = await claimTask(client, queue.model, LEASE_SECONDS);
-            const done = await client.request<{ completeTask: { __typename: string } }>(COMPLETE, { ...lease });
-            if (done.data?.completeTask.__typename !== 'Task') throw new Error(`completeTask: ${JSON.stringify(done)}`);
-          } catch (error) {
-            if (error instanceof NothingPending) exhausted = true;
-            throw error;
-          }
-        };
-      },
+      next: untilQueueEmpty(clients, async (client) => {
+        const lease = await claimTask(client, queue.model, LEASE_SECONDS);
+        const done = await client.request<{ completeTask: { __typename: string } }>(COMPLETE, { ...lease });
+        if (done.data?.completeTask.__typename !== 'Task') throw new Error(`completeTask: ${JSON.stringify(done)}`);
+      }),
     });
   } finally {
     for (const client of clients) client.close();
