@@ -11,8 +11,8 @@ import { type Arena, measureWindow } from './phase-window.ts';
 import { openStalledStream, type StalledStream, type StreamFate } from './stalled-sse.ts';
 
 /** The models of the attacker's tasks: those the worker claims in each phase, no one else's. */
-export const LARGE_MODEL = 'upscale';
-export const SMALL_MODEL = 'agent-run';
+export const LARGE_MODEL = 'bench-hostile-large';
+export const SMALL_MODEL = 'bench-hostile-small';
 /** Long enough that no lease expires during a run. */
 const LEASE_SECONDS = 600;
 const PAGE_CALLERS = 2;

@@ -4,6 +4,7 @@ import type { BenchGateway } from '../gateway.ts';
 import { GraphQLHttpClient } from '../graphql-http.ts';
 import { mebibytes, ms } from '../percentiles.ts';
 import { LARGEST_PAGE } from '../hostile/large-responses.ts';
+import { benchModel } from '../catalog.ts';
 import { largeResponses, LARGE_MODEL, type PhaseResult, quiet, SMALL_MODEL, stalledSse, subscriptionCap } from '../hostile/phases.ts';
 import { type Arena, VICTIM_CALLERS } from '../hostile/phase-window.ts';
 import type { BenchContext, Scenario } from '../scenario.ts';
@@ -26,6 +27,9 @@ async function setUp(context: BenchContext, gateway: BenchGateway, clients: Grap
     clients.push(made);
     return made;
   };
+  // Models of the scenario's own: a claim of another scenario's leftover task would send the worker's events to another account.
+  await benchModel(context.databaseUrl, LARGE_MODEL);
+  await benchModel(context.databaseUrl, SMALL_MODEL);
   const victim = await context.newAccount(1_000_000);
   const attacker = await context.newAccount(ATTACKER_CREDITS);
   const worker = await context.newWorker();

@@ -2,7 +2,7 @@ import { percent } from '../comparison-table.ts';
 import { ms } from '../percentiles.ts';
 import type { Measured } from '../measured.ts';
 import type { BenchContext, Scenario } from '../scenario.ts';
-import { benchModel } from '../scheduling/catalog.ts';
+import { benchModel } from '../catalog.ts';
 import { measureQueueClaims, type Queue, queueLabel, seedBenchQueue } from '../scheduling/queue-claims.ts';
 import { measureWakeLatency, type WakeLatency } from '../scheduling/wake-latency.ts';
 

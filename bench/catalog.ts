@@ -1,4 +1,4 @@
-import { withConnection } from '../sql-connection.ts';
+import { withConnection } from './sql-connection.ts';
 
 /** A catalog entry of the scenario's own, so its queue holds only the tasks it made: the catalog is data. */
 export async function benchModel(databaseUrl: string, name: string): Promise<string> {
