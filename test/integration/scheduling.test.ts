@@ -257,7 +257,7 @@ describe('retry policy', () => {
     expect(await eventTypesOf(id)).toEqual(['SUBMITTED', 'CLAIMED', 'REQUEUED', 'CLAIMED', 'FAILED']);
   });
 
-  it('lets a claim pass over more tasks in backoff than it scans, to one ready behind them', async () => {
+  it('lets a claim pass over 70 tasks in backoff at the head of the queue, to one ready behind them', async () => {
     const model = await givenModel({ maxAttempts: 3, retryBaseSeconds: 60 });
     const accounts = await Promise.all(Array.from({ length: 70 }, () => givenAccount(100)));
     const { workerKey } = await givenWorker();
