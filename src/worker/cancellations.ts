@@ -1,4 +1,4 @@
-import { sleep } from './gateway-client.ts';
+import { backoffMs, sleep } from './gateway-client.ts';
 
 const CANCELLED_TASKS = 'subscription { cancelledTasks { task { id } cancellation { reason actor { kind } } } }';
 
@@ -67,7 +67,7 @@ export function listenForCancellations(url: string, key: string, stopping: Abort
         failures += 1;
         log(`cancellations: ${error instanceof Error ? error.message : String(error)}; listening again shortly`);
       }
-      await sleep(Math.min(10_000, 250 * 2 ** failures), stopping);
+      await sleep(backoffMs(failures), stopping);
     }
   })();
   return {

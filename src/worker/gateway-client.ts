@@ -42,6 +42,11 @@ export function gatewayClient(url: string, key: string, timeoutMs = 15_000): Gat
   };
 }
 
+/** The wait after `failures` failures in a row: doubling from 250 ms, at most 10 s. */
+export function backoffMs(failures: number): number {
+  return Math.min(10_000, 250 * 2 ** failures);
+}
+
 /** Calls `attempt` until it succeeds, waiting longer after each transport failure; gives up only when aborted. */
 export async function withRetry<T>(
   attempt: () => Promise<T>,
@@ -53,7 +58,7 @@ export async function withRetry<T>(
       return await attempt();
     } catch (error) {
       if (!(error instanceof TransportError) || signal.aborted) throw error;
-      const delayMs = Math.min(10_000, 250 * 2 ** failures) * (0.5 + Math.random() / 2);
+      const delayMs = backoffMs(failures) * (0.5 + Math.random() / 2);
       onRetry(error, delayMs);
       await sleep(delayMs, signal);
     }

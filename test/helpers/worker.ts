@@ -5,8 +5,8 @@ const ERRORS = `... on Error { message code status retryable } ... on InvalidPar
 const WORKER_ERRORS = `${ERRORS} ... on LeaseLostError { taskState }`;
 
 const CLAIM = `
-  mutation Claim($models: [String!], $leaseSeconds: Int) {
-    claimTask(models: $models, leaseSeconds: $leaseSeconds) { __typename ... on Task { ${TASK_FIELDS} } ${ERRORS} }
+  mutation Claim($models: [String!], $leaseSeconds: Int, $waitSeconds: Int) {
+    claimTask(models: $models, leaseSeconds: $leaseSeconds, waitSeconds: $waitSeconds) { __typename ... on Task { ${TASK_FIELDS} } ${ERRORS} }
   }`;
 
 const PROGRESS = `
@@ -20,8 +20,8 @@ const COMPLETE = `
   }`;
 
 const FAIL = `
-  mutation Fail($taskId: ID!, $error: String!, $attempt: Int) {
-    failTask(taskId: $taskId, error: $error, attempt: $attempt) { __typename ... on Task { ${TASK_FIELDS} error } ${WORKER_ERRORS} }
+  mutation Fail($taskId: ID!, $error: String!, $attempt: Int, $retryable: Boolean) {
+    failTask(taskId: $taskId, error: $error, attempt: $attempt, retryable: $retryable) { __typename ... on Task { ${TASK_FIELDS} error } ${WORKER_ERRORS} }
   }`;
 
 export interface WorkerResult extends TaskResult {
@@ -37,12 +37,13 @@ export function workerOf(gateway: TestGateway, workerKey: string) {
     return res.data[field] ?? null;
   }
   return {
-    claim: (models?: string[], leaseSeconds?: number) => call(CLAIM, { models, leaseSeconds }, 'claimTask'),
+    /** With `waitSeconds`, a long-poll claim. */
+    claim: (models?: string[], leaseSeconds?: number, waitSeconds?: number) => call(CLAIM, { models, leaseSeconds, waitSeconds }, 'claimTask'),
     progress: async (taskId: string, progress: number, attempt?: number) =>
       (await call(PROGRESS, { taskId, progress, attempt }, 'reportProgress')) as WorkerResult,
     complete: async (taskId: string, output?: unknown, attempt?: number) =>
       (await call(COMPLETE, { taskId, output, attempt }, 'completeTask')) as WorkerResult,
-    fail: async (taskId: string, error: string, attempt?: number) =>
-      (await call(FAIL, { taskId, error, attempt }, 'failTask')) as WorkerResult,
+    fail: async (taskId: string, error: string, attempt?: number, retryable?: boolean) =>
+      (await call(FAIL, { taskId, error, attempt, retryable }, 'failTask')) as WorkerResult,
   };
 }

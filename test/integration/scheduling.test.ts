@@ -57,32 +57,13 @@ async function submitted(apiKey: string, input: SubmitInput): Promise<string> {
   return task.id;
 }
 
-interface ClaimAnswer {
-  __typename: string;
-  id?: string;
-  attempts?: number;
-  code?: string;
-  param?: string;
+/** A claim of `model` only, long-polling for `waitSeconds` when given. */
+function claim(workerKey: string, model: string, waitSeconds?: number) {
+  return workerOf(gateway, workerKey).claim([model], undefined, waitSeconds);
 }
 
-async function claim(workerKey: string, model: string, waitSeconds = 0): Promise<ClaimAnswer | null> {
-  const res = await gateway.gql<{ claimTask: ClaimAnswer | null }>(
-    'mutation($models: [String!], $wait: Int!) { claimTask(models: $models, waitSeconds: $wait) { __typename ... on Task { id attempts } ... on Error { code } ... on InvalidParamError { param } } }',
-    { models: [model], wait: waitSeconds },
-    workerKey,
-  );
-  if (!res.data) throw new Error(JSON.stringify(res.errors));
-  return res.data.claimTask;
-}
-
-async function failRetryable(workerKey: string, taskId: string, retryable: boolean): Promise<{ __typename: string; state?: string }> {
-  const res = await gateway.gql<{ failTask: { __typename: string; state?: string } }>(
-    'mutation($id: ID!, $retryable: Boolean!) { failTask(taskId: $id, error: "GPU lost", retryable: $retryable) { __typename ... on Task { state } } }',
-    { id: taskId, retryable },
-    workerKey,
-  );
-  if (!res.data) throw new Error(JSON.stringify(res.errors));
-  return res.data.failTask;
+function failRetryable(workerKey: string, taskId: string, retryable: boolean) {
+  return workerOf(gateway, workerKey).fail(taskId, 'GPU lost', undefined, retryable);
 }
 
 describe('fair claims across accounts', () => {

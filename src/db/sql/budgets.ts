@@ -46,17 +46,8 @@ const ACCOUNT_BUDGETS = sql<{ accountId: string }>(
 );
 const BUDGET_STANDING_BY_ID = sql<{ id: string }>('budget_standing_by_id', `${STANDING} WHERE b.id = :id::uuid`);
 
-export interface NewBudget {
-  accountId: string;
-  name: string | null;
-  scope: BudgetScope;
-  apiKeyId: string | null;
-  tag: string | null;
-  period: BudgetPeriod;
-  limit: number;
-  thresholds: number[];
-  action: BudgetAction;
-}
+/** A budget as it is made: its row, less what the database gives it. */
+export type NewBudget = Omit<BudgetRow, 'id' | 'createdAt' | 'updatedAt'>;
 
 /**
  * Takes the account's row lock and moves its budget version, so that every

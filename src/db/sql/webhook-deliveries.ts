@@ -1,9 +1,9 @@
-import type { WebhookMessageKind, WebhookOutcome } from '../../generated/prisma/enums.ts';
+import type { WebhookMessageKind } from '../../generated/prisma/enums.ts';
 import { pool } from '../client.ts';
 import { type LogPosition, SETTLED_BELOW_SQL } from './event-log.ts';
 import type { JsonValue } from '../../domain/json.ts';
 import { endpointRow, type RawEndpointRow } from './webhook-endpoints.ts';
-import type { WebhookEndpointRow } from './rows.ts';
+import type { WebhookAttemptRow, WebhookEndpointRow } from './rows.ts';
 import { rowsOf, sql } from './statement.ts';
 
 interface ClaimValues {
@@ -62,18 +62,8 @@ const NEXT_MESSAGE = sql<{ id: string }>(
   `SELECT id, kind, "eventTxid", "eventId", data, "createdAt" FROM "WebhookMessage" WHERE "endpointId" = :id::uuid ORDER BY id LIMIT 1`,
 );
 
-/** An attempt as the delivery log records it. */
-export interface AttemptRecord {
-  messageId: string;
-  type: string;
-  attempt: number;
-  outcome: WebhookOutcome;
-  status: number | null;
-  latencyMs: number;
-  error: string | null;
-  responseBody: string | null;
-  nextAttemptAt: Date | null;
-}
+/** An attempt as the delivery log records it: its row, less what the database gives it. */
+export type AttemptRecord = Omit<WebhookAttemptRow, 'id' | 'endpointId' | 'at'>;
 
 interface RecordValues extends LeaseValues, AttemptRecord {
   leaseMs: number;
