@@ -37,6 +37,18 @@ describe('gateway processes', () => {
     expect(await db().task.findFirstOrThrow({ where: { outTaskId: 'e2e' } })).toMatchObject({ creditsUsed: 4, progress: 1 });
   });
 
+  it('answers a claim waiting on it at once when it stops, instead of holding the request through the grace period', async () => {
+    const gateway = await startGateway();
+    const { workerKey } = await givenWorker();
+    const waiting = gateway.gql<{ claimTask: null }>('mutation { claimTask(models: ["video-hd"], waitSeconds: 30) { __typename } }', {}, workerKey);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopping = Date.now();
+    expect(await gateway.process.stop()).toBe(0);
+    // The grace period is 10 s: a claim left waiting would hold the stop that long.
+    expect(Date.now() - stopping).toBeLessThan(3_000);
+    expect((await waiting).data).toEqual({ claimTask: null });
+  });
+
   it('two gateways sweeping one database handle each expired lease exactly once', async () => {
     await Promise.all([startGateway({ TASKGATE_LEASE_SWEEP_MS: '10' }), startGateway({ TASKGATE_LEASE_SWEEP_MS: '10' })]);
     const account = await givenAccount(10_000);
