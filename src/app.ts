@@ -1,12 +1,13 @@
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { useComplexityLimit } from './http/complexity-limit.ts';
+import { useNoIntrospection } from './http/no-introspection.ts';
 import { operationLimitPlugins } from './http/operation-limits.ts';
 import { useQueryStringParams } from './http/query-string-params.ts';
 import { useRequestErrorStatus } from './http/request-error-status.ts';
 import { useSharedStreamExecution } from './http/shared-stream-execution.ts';
+import { useUnreadStreamClosing } from './http/unread-streams.ts';
 import type { GatewayMetrics } from './observability/metrics.ts';
 import { useOperationLog } from './observability/operation-log.ts';
 import { requestIdFor, requestIdOf, useRequestId } from './observability/request-id.ts';
@@ -59,7 +60,7 @@ export interface AppDeps {
 
 /** What each transport hands the context factory: an HTTP request, or a WebSocket's connection. */
 interface TransportContext {
-  request?: Request;
+  request?: Pick<Request, 'headers' | 'signal'>;
   connectionParams?: Readonly<Record<string, unknown>>;
   /** Set by the WebSocket transport, which has no request per operation. */
   requestId?: string;
@@ -85,10 +86,11 @@ export function createApp(deps: AppDeps): App {
     useQueryStringParams(),
     useRequestErrorStatus(),
     useSharedStreamExecution(),
+    useUnreadStreamClosing(),
     useRequestId(),
     useOperationLog(deps.logger, deps.metrics),
   ];
-  if (!deps.introspection) plugins.push(useDisableIntrospection());
+  if (!deps.introspection) plugins.push(useNoIntrospection());
   plugins.push(...(deps.plugins ?? []));
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -116,15 +118,19 @@ export function createApp(deps: AppDeps): App {
       const keyId = keyIdOf(caller);
       const rateLimited = keyId === undefined ? undefined : await deps.rateLimiter?.consume(keyId);
       if (rateLimited) deps.metrics.rateLimited.inc({ kind: caller.kind });
+      const { request } = initial;
       return {
-        requestId: initial.requestId ?? (initial.request ? requestIdOf(initial.request) : requestIdFor(undefined)),
+        requestId: initial.requestId ?? (request ? requestIdOf(request) : requestIdFor(undefined)),
         caller,
         events: deps.events,
         transport: initial.connectionParams ? 'websocket' : 'sse',
         webhookAddresses: deps.webhookAddresses,
         maxRunningPerAccount: deps.maxRunningPerAccount,
         nextWake: deps.nextWake,
-        ...(initial.request ? { signal: initial.request.signal } : {}),
+        // Read only by a claim that waits: a signal made for every request costs more than most requests.
+        get signal() {
+          return request?.signal;
+        },
         rateLimited,
       };
     },

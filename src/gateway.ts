@@ -199,7 +199,7 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
       '/ready': (res) => serveReady(res, readiness),
       ...(config.metrics.enabled && config.metrics.port === undefined ? { '/metrics': metricsEndpoint } : {}),
     };
-    const server = createHttpServer(app, endpoints);
+    const server = createHttpServer(app, endpoints, { cors: config.corsOrigins.length > 0 });
     const closeServer = closableServer(server);
     const websocket = attachWebSocket(server, app, logger, {
       maxOperationsPerSocket: config.maxSubscriptionsPerConnection,

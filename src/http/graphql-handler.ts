@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
+import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
+import type { GraphQLParams } from 'graphql-yoga';
 
 /** Runs an operation the way the GraphQL server's plugins wrap it. */
 export interface Enveloped {
@@ -16,13 +17,18 @@ export interface EnvelopedPipeline extends Enveloped {
   validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
 }
 
+/** An operation's result, its stream for a subscription, or nothing when a plugin ended the request early. */
+export type OperationOutcome = ExecutionResult | AsyncIterable<ExecutionResult> | undefined;
+
 /**
  * What the transports need of the GraphQL server (graphql-yoga's instance
- * has it): a Node request listener, a fetch handler, and its pipeline for
- * operations that arrive another way.
+ * has it): a Node request listener, a fetch handler, its pipeline for
+ * operations that arrive another way, and the run of one request's
+ * parameters through its checks and plugins.
  */
 export interface GraphQLHandler {
   requestListener(req: IncomingMessage, res: ServerResponse): unknown;
   fetch(url: URL, init: { method: string; headers: Headers; body: Uint8Array }): Response | Promise<Response>;
   getEnveloped(initialContext: Record<string, unknown>): EnvelopedPipeline;
+  getResultForParams(payload: { params: GraphQLParams; request: Request }, serverContext: Record<string, unknown>): OperationOutcome | Promise<OperationOutcome>;
 }

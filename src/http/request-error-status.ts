@@ -63,14 +63,19 @@ function isSingleResult(result: unknown): result is ExecutionResult {
   return typeof result === 'object' && result !== null && !Array.isArray(result) && !(Symbol.asyncIterator in result);
 }
 
-/** A request that never reached execution is answered with its registered code and the status GraphQL over HTTP gives it (SPEC §6). */
+/** The result, or for a request that never reached execution, its errors with their registered codes and the status GraphQL over HTTP gives them (SPEC §6). */
+export function withRequestErrorStatus<Result>(result: Result): Result | ExecutionResult {
+  if (!isSingleResult(result) || !result.errors?.length) return result;
+  if ('data' in result && !isComplexityRefusal(result)) return result;
+  return { errors: result.errors.map(withRequestStatus), ...(result.extensions ? { extensions: result.extensions } : {}) };
+}
+
+/** `withRequestErrorStatus` on every result yoga answers. */
 export function useRequestErrorStatus(): Plugin {
   return {
     onResultProcess(payload) {
-      const { result } = payload;
-      if (!isSingleResult(result) || !result.errors?.length) return;
-      if ('data' in result && !isComplexityRefusal(result)) return;
-      payload.setResult({ errors: result.errors.map(withRequestStatus), ...(result.extensions ? { extensions: result.extensions } : {}) });
+      const result = withRequestErrorStatus(payload.result);
+      if (result !== payload.result) payload.setResult(result);
     },
   };
 }

@@ -1,7 +1,8 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { GraphQLHandler } from './graphql-handler.ts';
 import { declaresTooLarge, isUnsizedBody, MAX_BODY_BYTES, readLimited, rejectTooLarge } from './body-limit.ts';
+import { type GraphQLPostRoute, isGraphQLPost, serveGraphQLPost } from './graphql-post.ts';
+import { sendFetchResponse } from './send-response.ts';
 
 function headersOf(req: IncomingMessage): Headers {
   const headers = new Headers();
@@ -12,28 +13,22 @@ function headersOf(req: IncomingMessage): Headers {
   return headers;
 }
 
-/** A chunked body is counted as it arrives, then handed over whole. */
-async function serveUnsized(app: GraphQLHandler, req: IncomingMessage, res: ServerResponse, limit: number): Promise<void> {
+/** A request whose body is already read, answered by yoga. */
+async function serveRead(app: GraphQLHandler, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  await sendFetchResponse(res, await app.fetch(url, { method: req.method ?? 'POST', headers: headersOf(req), body }));
+}
+
+/** A body counted as it arrives (a chunked one may not say its size), then handed on whole. */
+async function serveBody(app: GraphQLHandler, req: IncomingMessage, res: ServerResponse, limit: number, route: GraphQLPostRoute): Promise<void> {
   const body = await readLimited(req, limit);
   if (!body) {
     rejectTooLarge(res, limit);
     req.destroy();
     return;
   }
-  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-  const response = await app.fetch(url, { method: req.method ?? 'POST', headers: headersOf(req), body });
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  if (!response.body) {
-    res.end();
-    return;
-  }
-  // Streams chunk by chunk so a subscription over SSE flows as it is produced.
-  const reader = response.body.getReader();
-  res.on('close', () => void reader.cancel());
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    if (!res.write(chunk.value)) await once(res, 'drain');
-  }
-  res.end();
+  if (isGraphQLPost(req, route)) await serveGraphQLPost(app, req, res, body, () => serveRead(app, req, res, body));
+  else await serveRead(app, req, res, body);
 }
 
 /** A plain endpoint beside GraphQL, such as /health: GET only. */
@@ -61,8 +56,14 @@ export function serveEndpoint(endpoints: Readonly<Record<string, Endpoint>>, req
   return true;
 }
 
-/** An HTTP server for the app, not yet listening; bodies over `limit` get 413 before GraphQL sees them. */
-export function createHttpServer(app: GraphQLHandler, endpoints: Readonly<Record<string, Endpoint>> = {}, limit = MAX_BODY_BYTES): Server {
+export interface HttpServerOptions extends GraphQLPostRoute {
+  /** Bodies over this many bytes get 413 before GraphQL sees them. */
+  limit?: number;
+}
+
+/** An HTTP server for the app, not yet listening. */
+export function createHttpServer(app: GraphQLHandler, endpoints: Readonly<Record<string, Endpoint>>, options: HttpServerOptions): Server {
+  const limit = options.limit ?? MAX_BODY_BYTES;
   return createServer((req, res) => {
     if (serveEndpoint(endpoints, req, res)) return;
     if (declaresTooLarge(req, limit)) {
@@ -70,8 +71,8 @@ export function createHttpServer(app: GraphQLHandler, endpoints: Readonly<Record
       req.resume();
       return;
     }
-    if (isUnsizedBody(req)) {
-      serveUnsized(app, req, res, limit).catch(() => res.destroy());
+    if (isUnsizedBody(req) || isGraphQLPost(req, options)) {
+      serveBody(app, req, res, limit, options).catch(() => res.destroy());
       return;
     }
     app.requestListener(req, res);

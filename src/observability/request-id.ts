@@ -5,7 +5,10 @@ const HEADER = 'x-request-id';
 /** What a caller's id may look like: short, and nothing that could forge a log line. */
 const ACCEPTED = /^[\w.:-]{1,128}$/;
 
-const ids = new WeakMap<Request, string>();
+/** A request as far as its id goes: a fetch Request, or a view of node:http's. */
+type RequestHeaders = { readonly headers: Pick<Headers, 'get'> };
+
+const ids = new WeakMap<RequestHeaders, string>();
 
 /** The caller's `x-request-id` when it is a sensible one, else a new id. */
 export function requestIdFor(header: string | null | undefined): string {
@@ -13,7 +16,7 @@ export function requestIdFor(header: string | null | undefined): string {
 }
 
 /** The id of an HTTP request, as the context and the logs know it. */
-export function requestIdOf(request: Request): string {
+export function requestIdOf(request: RequestHeaders): string {
   let id = ids.get(request);
   if (id === undefined) {
     id = requestIdFor(request.headers.get(HEADER));

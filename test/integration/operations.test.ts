@@ -181,6 +181,16 @@ describe('configuration switches', () => {
     const refused = await postGraphQL(off.url, INTROSPECT);
     expect(refused.data).toBeUndefined();
     expect(refused.errors?.[0]?.message).toMatch(/introspection/i);
+    // Over WebSocket too, which has no HTTP request to mark.
+    const { apiKey } = await givenAccount();
+    const socket = wsClient(off.url, apiKey);
+    cleanUp.push(async () => {
+      await socket.dispose();
+    });
+    const overSocket = subscribeWs(socket, INTROSPECT);
+    const [refusedOverSocket] = await overSocket.take(1);
+    expect(refusedOverSocket?.data ?? undefined).toBeUndefined();
+    expect(refusedOverSocket?.errors?.[0]?.message).toMatch(/introspection/i);
     const page = await fetch(off.url, { headers: { accept: 'text/html' } });
     expect(await page.text()).not.toMatch(/graphiql/i);
     await off.stop();

@@ -139,3 +139,37 @@ describe('account and models', () => {
     });
   });
 });
+
+describe('task(id) reads the columns its selection reads', () => {
+  /** Every field of Task, each object field by its type name: what the full row would answer. */
+  const EVERY_FIELD = `
+    id outTaskId model runner state progress input output error creditsUsed attempts createdAt startedAt finishedAt
+    cancelledAt updatedAt metadata tags cancelReason priority startDeadline maxRunSeconds runDeadline claimableAt
+    cancelledBy { kind id } cancelPreview { outcome refund charge } ledgerEntries { kind amount }
+    events { edges { node { type } } }`;
+
+  it('answers every field as the whole row does, by field, alias, fragment and skipped field', async () => {
+    const { apiKey } = await givenAccount(10_000);
+    const client = clientOf(gateway, apiKey);
+    const submitted = await gateway.gql<{ submitTask: { id: string } }>(
+      `mutation ($input: SubmitTaskInput!) { submitTask(input: $input) { ... on Task { id } } }`,
+      { input: { model: 'video-hd', outTaskId: 'columns-1', input: { a: [1, 2] }, metadata: { k: 'v' }, tags: ['b', 'a'], priority: 7, startWithinSeconds: 600, maxRunSeconds: 60 } },
+      apiKey,
+    );
+    const id = submitted.data?.submitTask.id ?? '';
+    await gateway.gql(`mutation ($id: ID) { cancelTask(taskId: $id, reason: "not needed") { __typename } }`, { id }, apiKey);
+    const whole = await gateway.gql<{ node: Record<string, unknown> }>(`query ($id: ID!) { node(id: $id) { ... on Task { ${EVERY_FIELD} } } }`, { id }, apiKey);
+    expect(whole.data?.node).toMatchObject({ state: 'CANCELLED', cancelReason: 'not needed', cancelledBy: { kind: 'API_KEY' }, tags: ['a', 'b'] });
+
+    const byField = await gateway.gql<{ task: Record<string, unknown> }>(`query ($id: ID) { task(id: $id) { ... on Task { ${EVERY_FIELD} } } }`, { id }, apiKey);
+    expect(byField.data?.task).toEqual(whole.data?.node);
+    const byFragment = await gateway.gql<{ task: Record<string, unknown> }>(
+      `query ($id: ID, $skip: Boolean!) { task(id: $id) { ...Shown ... on Node { id } } }
+       fragment Shown on Task { state when: cancelledAt cancelledBy { kind } priority @skip(if: $skip) }`,
+      { id, skip: true },
+      apiKey,
+    );
+    expect(byFragment.data?.task).toEqual({ id, state: 'CANCELLED', when: whole.data?.node.cancelledAt, cancelledBy: { kind: 'API_KEY' } });
+    expect((await client.task({ outTaskId: 'columns-1' })).id).toBe(id);
+  });
+});

@@ -32,6 +32,25 @@ function accountTaskStatements(name: string, select: string) {
 export const ACCOUNT_TASK_SNAPSHOT = accountTaskStatements('account_task_snapshot', SNAPSHOT);
 const ACCOUNT_TASK = accountTaskStatements('account_task', 'SELECT t.* FROM "Task" t');
 
+export type TaskColumn = keyof TaskRow;
+
+/** Distinct column lists read with statements of their own; others read the whole row. */
+const MAX_SHAPES = 64;
+const ACCOUNT_TASK_COLUMNS = new Map<string, ReturnType<typeof accountTaskStatements>>();
+
+/** The statements reading these columns of a task; each list is prepared once per connection, a bounded number of them. */
+function accountTaskColumns(columns: readonly TaskColumn[] | undefined): ReturnType<typeof accountTaskStatements> {
+  if (!columns) return ACCOUNT_TASK;
+  const key = columns.join(',');
+  let statements = ACCOUNT_TASK_COLUMNS.get(key);
+  if (!statements) {
+    if (ACCOUNT_TASK_COLUMNS.size >= MAX_SHAPES) return ACCOUNT_TASK;
+    statements = accountTaskStatements(`account_task_${ACCOUNT_TASK_COLUMNS.size}`, `SELECT ${columns.map((column) => `t."${column}"`).join(', ')} FROM "Task" t`);
+    ACCOUNT_TASK_COLUMNS.set(key, statements);
+  }
+  return statements;
+}
+
 const ACCOUNT_TASK_EXISTS = sql<ById>('account_task_exists', 'SELECT 1 AS found FROM "Task" WHERE id = :id::uuid AND "accountId" = :accountId::uuid');
 
 export const TASK_BY_ID = sql<{ id: string }>('task_snapshot_by_id', `${SNAPSHOT} WHERE t.id = :id::uuid`);
@@ -66,9 +85,13 @@ export function readAccountTask(accountId: string, ref: TaskRef): Promise<TaskSn
   return accountTaskRow<TaskSnapshot>(ACCOUNT_TASK_SNAPSHOT, accountId, ref);
 }
 
-/** The account's task as it is, to show; another account's task is not found, as above. */
-export function findAccountTask(accountId: string, ref: TaskRef): Promise<TaskRow | undefined> {
-  return accountTaskRow<TaskRow>(ACCOUNT_TASK, accountId, ref);
+/**
+ * The account's task as it is, to show; another account's task is not found,
+ * as above. With `columns`, the row holds those alone: what the fields
+ * asked for read, and nothing else may be read of it.
+ */
+export function findAccountTask(accountId: string, ref: TaskRef, columns?: readonly TaskColumn[]): Promise<TaskRow | undefined> {
+  return accountTaskRow<TaskRow>(accountTaskColumns(columns), accountId, ref);
 }
 
 /** Whether the task is the account's, without reading it. */
