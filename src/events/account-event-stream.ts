@@ -1,7 +1,7 @@
 import { type LoggedEvent, readLog } from '../db/sql/event-log.ts';
 import { encodeEventCursor } from './cursor.ts';
 import type { EventHub, Transport } from './event-hub.ts';
-import { closingIterator, EventStream } from './event-stream.ts';
+import { closingIterator, EventStream, type PreparedWrite, type WritableThrough, type Written } from './event-stream.ts';
 import { sizeOfTask } from './payload-size.ts';
 import { type EventPosition, isAfter } from './position.ts';
 import { endedStream, slowConsumer, StreamClosed } from './stream-closed.ts';
@@ -35,7 +35,7 @@ function sizeOfItem(item: StreamItem): number {
  * undelivered, live events queued or a page of history, stays within the
  * hub's limits for a listener: past them, it ends with SLOW_CONSUMER.
  */
-export async function accountEventStream(options: AccountStreamOptions): Promise<AsyncIterableIterator<StreamItem>> {
+export async function accountEventStream(options: AccountStreamOptions): Promise<AsyncIterableIterator<StreamItem> & WritableThrough<LoggedEvent>> {
   let delivered: EventPosition | null = options.after;
   const resumeAfter = (): string | null => (delivered ? encodeEventCursor(delivered) : null);
   const limits = options.hub.listenerLimits;
@@ -71,12 +71,30 @@ export async function accountEventStream(options: AccountStreamOptions): Promise
     return history.shift();
   }
 
-  return closingIterator(live, async () => {
+  let prepare: ((event: LoggedEvent) => PreparedWrite) | undefined;
+  const { deliveries } = options.hub;
+  /** A live event written by the transport itself: past what was delivered, within the key's budget, as it can take it. */
+  const writeLive = (item: StreamItem): Written => {
+    if (item instanceof StreamClosed || !prepare) return false;
+    if (delivered && !isAfter(item, delivered)) return true;
+    const finish = (write: (() => void) | undefined): boolean => {
+      if (!write || !deliveries.tryTake(options.keyId)) return false;
+      write();
+      delivered = item;
+      return true;
+    };
+    const prepared = prepare(item);
+    return prepared instanceof Promise ? prepared.then(finish) : finish(prepared);
+  };
+
+  const iterator = closingIterator(live, async () => {
     const replayed = await nextHistory();
     if (replayed) {
       delivered = replayed;
       return { value: replayed, done: false };
     }
+    // The history is read: live events may go straight to a transport that writes them itself.
+    if (prepare) live.writeThrough(writeLive);
     for (;;) {
       const result = await live.next();
       if (result.done || result.value instanceof StreamClosed) return result;
@@ -85,5 +103,10 @@ export async function accountEventStream(options: AccountStreamOptions): Promise
       delivered = event;
       return result;
     }
-  }, () => options.hub.deliveries.take(options.keyId));
+  }, () => deliveries.take(options.keyId));
+  return Object.assign(iterator, {
+    writeThrough(transportPrepare: (event: LoggedEvent) => PreparedWrite) {
+      prepare = transportPrepare;
+    },
+  });
 }

@@ -8,6 +8,7 @@ import { SubscriptionLimitError } from '../domain/errors.ts';
 import { graphQLError } from '../schema/graphql-error.ts';
 import type { Enveloped, GraphQLHandler } from './graphql-handler.ts';
 import { MAX_BODY_BYTES } from './body-limit.ts';
+import { nextFrames, withFrames } from './next-frames.ts';
 import { beforeSend } from './send-coalescing.ts';
 import { serveConnections, type SocketExtra } from './websocket-connections.ts';
 
@@ -65,7 +66,7 @@ export function attachWebSocket(server: Server, app: GraphQLHandler, logger: Log
     },
     execute: (args) => (args.rootValue as Enveloped).execute(args),
     subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
-    onSubscribe: async (ctx, _id, params) => {
+    onSubscribe: async (ctx, id, params) => {
       // This one is among them already.
       if (Object.keys(ctx.subscriptions).length > limits.maxOperationsPerSocket) {
         const refusal = new SubscriptionLimitError('connection', limits.maxOperationsPerSocket);
@@ -92,7 +93,11 @@ export function attachWebSocket(server: Server, app: GraphQLHandler, logger: Log
         document,
         variableValues: params.variables,
         contextValue,
-        rootValue: { execute: pipeline.execute, subscribe: pipeline.subscribe },
+        // Live events of a subscription are written straight to the socket, each payload serialized once for its listeners.
+        rootValue: withFrames(
+          { execute: pipeline.execute, subscribe: pipeline.subscribe },
+          nextFrames(ctx.extra.socket, ctx.extra.request.socket, id, limits.maxUnsentBytes / 2),
+        ),
       };
       let errors: readonly GraphQLError[];
       try {

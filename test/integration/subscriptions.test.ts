@@ -162,6 +162,20 @@ describe('taskEvents', () => {
     }
   });
 
+  it('writes each WebSocket listener the very results SSE reads, in order, when many events come at once', async () => {
+    const { account, client } = await givenAccountWithWorker();
+    const WHOLE = `subscription { taskEvents { cursor type state progress at task { id state input metadata tags createdAt } } }`;
+    const [first, second] = [ws(account.apiKey), ws(account.apiKey)];
+    const overWs = [first, second, first].map((socket) => track(subscribeWs<Events>(socket, WHOLE)));
+    const overSse = track(await subscribeSse<Events>(gateway.url, account.apiKey, WHOLE));
+    await waitUntil(() => gateway.events.listenerCount >= 4);
+
+    await Promise.all(Array.from({ length: 30 }, (_, i) => client.submit({ model: 'upscale', input: { i, text: 'é"\\\n' } })));
+    const read = await overSse.take(30);
+    expect(new Set(read.map((result) => result.data?.taskEvents.cursor)).size).toBe(30);
+    for (const stream of overWs) expect(await stream.take(30)).toEqual(read);
+  });
+
   it("never shows one account's events to another", async () => {
     const mine = await givenAccountWithWorker();
     const theirs = await givenAccountWithWorker();
