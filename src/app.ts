@@ -127,10 +127,7 @@ export function createApp(deps: AppDeps): App {
         webhookAddresses: deps.webhookAddresses,
         maxRunningPerAccount: deps.maxRunningPerAccount,
         nextWake: deps.nextWake,
-        // Read only by a claim that waits: a signal made for every request costs more than most requests.
-        get signal() {
-          return request?.signal;
-        },
+        abortSignal: () => request?.signal,
         rateLimited,
       };
     },

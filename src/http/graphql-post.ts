@@ -13,6 +13,10 @@ type RegularMediaType = 'application/graphql-response+json' | 'application/json'
 /** An Accept item this path can answer: a JSON type, not a stream's (`text/event-stream`, `multipart/mixed`). */
 const JSON_ACCEPTS = new Set(['application/graphql-response+json', 'application/json', 'application/*', '*/*']);
 
+/** Accept headers as clients send them: a handful, each sent again with every request. */
+const NEGOTIATED_HEADERS = 256;
+const negotiated = new Map<string, RegularMediaType | undefined>();
+
 /**
  * The media type graphql-yoga answers a single result with for this Accept
  * header, when every item is a JSON type in UTF-8: the first item's, and
@@ -20,6 +24,15 @@ const JSON_ACCEPTS = new Set(['application/graphql-response+json', 'application/
  * charset other than UTF-8), which yoga itself negotiates.
  */
 export function regularMediaType(accept: string | undefined): RegularMediaType | undefined {
+  const key = accept ?? '';
+  if (negotiated.has(key)) return negotiated.get(key);
+  if (negotiated.size >= NEGOTIATED_HEADERS) negotiated.clear();
+  const chosen = negotiate(accept);
+  negotiated.set(key, chosen);
+  return chosen;
+}
+
+function negotiate(accept: string | undefined): RegularMediaType | undefined {
   let chosen: RegularMediaType | undefined;
   for (const item of (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',')) {
     const [type = '', ...params] = item.split(';');

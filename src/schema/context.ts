@@ -17,8 +17,8 @@ export interface Context {
   maxRunningPerAccount: number;
   /** Resolves at this instance's next wake-up (a commit here or elsewhere, or the poll), or after `ms`. */
   nextWake: (ms: number, signal?: AbortSignal) => Promise<boolean>;
-  /** Aborts when the HTTP client goes away; none over WebSocket. */
-  signal?: AbortSignal;
+  /** What aborts when the HTTP client goes away; none over WebSocket. Made when first asked for: most requests never wait on it. */
+  abortSignal: () => AbortSignal | undefined;
   /** Set when the caller's key is over its request rate: every root field answers it (schema/rate-limit-plugin.ts). */
   rateLimited?: RateLimitedError;
 }

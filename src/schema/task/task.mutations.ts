@@ -17,6 +17,7 @@ import { clientAccountId, clientOf } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { RunnerEnum } from '../enums.ts';
 import { taskRefFromArgs } from './task-ref.ts';
+import { TaskNode } from './task.type.ts';
 
 const SubmitTaskInput = builder.inputType('SubmitTaskInput', {
   fields: (t) => ({
@@ -59,15 +60,15 @@ function metadataOf(value: unknown): Record<string, unknown> {
 }
 
 builder.mutationFields((t) => ({
-  submitTask: t.prismaField({
-    type: 'Task',
+  submitTask: t.field({
+    type: TaskNode,
     description: "Creates a PENDING task and holds its model's price from your balance.",
     errors: {
       types: [InvalidParamError, InvalidApiKeyError, InsufficientCreditsError, BudgetExceededError, IdempotencyConflictError],
       directResult: true,
     },
     args: { input: t.arg({ type: SubmitTaskInput, required: true }) },
-    resolve: (_query, _root, { input }, ctx) =>
+    resolve: (_root, { input }, ctx) =>
       submitTask({
         accountId: clientAccountId(ctx),
         apiKeyId: clientOf(ctx).apiKeyId,
@@ -80,8 +81,8 @@ builder.mutationFields((t) => ({
         schedule: { priority: input.priority, startWithinSeconds: input.startWithinSeconds ?? null, maxRunSeconds: input.maxRunSeconds ?? null },
       }),
   }),
-  cancelTask: t.prismaField({
-    type: 'Task',
+  cancelTask: t.field({
+    type: TaskNode,
     description:
       'Cancels a task by exactly one of its id and its outTaskId, refunding per its model (`Task.cancelPreview` says how, beforehand). A finished task is returned as it is: calling this again is safe and free.',
     errors: {
@@ -97,7 +98,7 @@ builder.mutationFields((t) => ({
         description: 'Cancel only if it refunds at least this many credits: if progress crossed the refund cutoff meanwhile, RefundBelowExpectedError and nothing changes.',
       }),
     },
-    resolve: (_query, _root, args, ctx) => {
+    resolve: (_root, args, ctx) => {
       const ref = taskRefFromArgs(args.taskId, args.outTaskId, 'taskId');
       const client = clientOf(ctx);
       return cancelTask(client.accountId, ref, {

@@ -17,11 +17,12 @@ export async function claimOrWait(claim: () => Promise<TaskRow | null>, waitSeco
     throw new InvalidParamError('waitSeconds', `waitSeconds must be a whole number from 0 to ${MAX_CLAIM_WAIT_SECONDS}.`);
   }
   const until = Date.now() + waitSeconds * 1000;
+  const signal = waitSeconds > 0 ? ctx.abortSignal() : undefined;
   for (;;) {
     // Armed before the claim reads, so a commit between the read and the wait is not missed.
-    const woken = ctx.nextWake(Math.max(0, until - Date.now()), ctx.signal);
+    const woken = ctx.nextWake(Math.max(0, until - Date.now()), signal);
     const task = await claim();
-    if (task || Date.now() >= until || ctx.signal?.aborted) return task;
-    if (!(await woken) || ctx.signal?.aborted) return null;
+    if (task || Date.now() >= until || signal?.aborted) return task;
+    if (!(await woken) || signal?.aborted) return null;
   }
 }

@@ -9,6 +9,7 @@ import { workerIdOf } from '../auth.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { decodeIdOf } from '../global-id.ts';
+import { TaskNode } from '../task/task.type.ts';
 
 const LEASED_TASK_ERRORS = [InvalidParamError, InvalidApiKeyError, TaskNotFoundError, LeaseLostError];
 
@@ -32,8 +33,8 @@ builder.mutationFields((t) => {
     }),
   };
   return {
-    claimTask: t.prismaField({
-      type: 'Task',
+    claimTask: t.field({
+      type: TaskNode,
       nullable: true,
       description: `Worker key. Takes the next PENDING task of the given models (any model when omitted), in the queue's order: fair across accounts, by priority, past tasks in their retry backoff and accounts at their cap of running tasks. RUNNING, attempts + 1, leased for leaseSeconds. With waitSeconds (at most ${MAX_CLAIM_WAIT_SECONDS}), waits that long for one to be submitted instead of answering null at once.`,
       errors: { types: [InvalidParamError, InvalidApiKeyError], directResult: true },
@@ -42,29 +43,29 @@ builder.mutationFields((t) => {
         leaseSeconds: t.arg.int({ required: true, defaultValue: 30 }),
         waitSeconds: t.arg.int({ required: true, defaultValue: 0 }),
       },
-      resolve: (_query, _root, args, ctx) =>
+      resolve: (_root, args, ctx) =>
         claimOrWait(
           () => claimTask({ workerId: workerIdOf(ctx), models: args.models ?? null, leaseSeconds: args.leaseSeconds, maxRunningPerAccount: ctx.maxRunningPerAccount }),
           args.waitSeconds,
           ctx,
         ),
     }),
-    reportProgress: t.prismaField({
-      type: 'Task',
+    reportProgress: t.field({
+      type: TaskNode,
       description: 'Worker key. Records progress from 0 to 1 and renews the lease. LeaseLostError: stop working on it.',
       errors: { types: LEASED_TASK_ERRORS, directResult: true },
       args: { ...leaseArgs, progress: t.arg.float({ required: true }) },
-      resolve: (_query, _root, args, ctx) => reportProgress(...leased(args, ctx), args.progress),
+      resolve: (_root, args, ctx) => reportProgress(...leased(args, ctx), args.progress),
     }),
-    completeTask: t.prismaField({
-      type: 'Task',
+    completeTask: t.field({
+      type: TaskNode,
       description: 'Worker key. Finishes the task with its output; the held price is charged.',
       errors: { types: LEASED_TASK_ERRORS, directResult: true },
       args: { ...leaseArgs, output: t.arg({ type: 'JSON', required: false }) },
-      resolve: (_query, _root, args, ctx) => completeTask(...leased(args, ctx), args.output ?? {}),
+      resolve: (_root, args, ctx) => completeTask(...leased(args, ctx), args.output ?? {}),
     }),
-    failTask: t.prismaField({
-      type: 'Task',
+    failTask: t.field({
+      type: TaskNode,
       description:
         "Worker key. Ends the task as FAILED with a reason; the client is refunded in full. With retryable, and an attempt of the model's retry policy left, it goes back to the queue after the model's backoff instead (REQUEUED).",
       errors: { types: LEASED_TASK_ERRORS, directResult: true },
@@ -73,7 +74,7 @@ builder.mutationFields((t) => {
         error: t.arg.string({ required: true }),
         retryable: t.arg.boolean({ required: true, defaultValue: false, description: 'Another attempt may succeed: a timeout, a lost GPU, not a bad input.' }),
       },
-      resolve: (_query, _root, args, ctx) => failTask(...leased(args, ctx), args.error, args.retryable),
+      resolve: (_root, args, ctx) => failTask(...leased(args, ctx), args.error, args.retryable),
     }),
   };
 });
