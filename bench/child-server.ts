@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpuSecondsOf, memoryOf, type ProcessMemory } from './proc-stats.ts';
+import { type ProcessMemory, treeCpuSecondsOf, treeMemoryOf } from './proc-stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
@@ -69,8 +69,8 @@ export async function startChildServer(options: ChildServerOptions): Promise<Ben
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     pid,
-    memory: () => memoryOf(pid),
-    cpuSeconds: () => cpuSecondsOf(pid),
+    memory: () => treeMemoryOf(pid),
+    cpuSeconds: () => treeCpuSecondsOf(pid),
     async stop() {
       const done = exited(child);
       child.kill('SIGTERM');

@@ -1,23 +1,11 @@
-import { readdir } from 'node:fs/promises';
 import pg from 'pg';
-import { type ProcessStat, statOf } from './proc-stats.ts';
+import { type ProcessStat, statOf, treeCpuSecondsOf } from './proc-stats.ts';
 
 /** CPU seconds PostgreSQL has used so far: the postmaster and every process it forked, running or ended. */
 export type PostgresCpu = () => Promise<number>;
 
 function isPostgres(stat: ProcessStat): boolean {
   return stat.command.startsWith('postgres');
-}
-
-async function childrenOf(parentPid: number): Promise<ProcessStat[]> {
-  const entries = await readdir('/proc');
-  const stats = await Promise.all(
-    entries
-      .filter((entry) => /^\d+$/.test(entry))
-      // A process may end between the listing and the read; its time then moves to its parent's reaped total.
-      .map((entry) => statOf(Number(entry)).catch(() => undefined)),
-  );
-  return stats.filter((stat): stat is ProcessStat => stat?.parentPid === parentPid);
 }
 
 /**
@@ -39,12 +27,6 @@ export async function findPostgresCpu(databaseUrl: string): Promise<PostgresCpu 
   }
   if (postmaster === undefined) return undefined;
   const pid = postmaster;
-  return async () => {
-    // A backend's CPU counts once: while it runs, in its own stat; after it ended, in the postmaster's reaped total.
-    const [own, children] = await Promise.all([statOf(pid), childrenOf(pid)]);
-    return children.reduce(
-      (sum, child) => sum + child.cpuSeconds + child.reapedChildrenCpuSeconds,
-      own.cpuSeconds + own.reapedChildrenCpuSeconds,
-    );
-  };
+  // A backend's CPU counts once: while it runs, in its own stat; after it ended, in the postmaster's reaped total.
+  return () => treeCpuSecondsOf(pid);
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { addressPolicy } from './webhooks/address-guard.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './webhooks/retry-schedule.ts';
@@ -30,8 +31,10 @@ export interface Config {
   dataDir: string;
   /** Create demo credentials on an empty database: always, never, or only when embedded. */
   demo: boolean | undefined;
-  /** Connections in this instance's PostgreSQL pool. */
+  /** Connections in this instance's PostgreSQL pool; with several processes, each has a pool this size. */
   databasePoolSize: number;
+  /** Gateway processes serving this port together (node:cluster), one per core for a machine's every core. */
+  processes: number;
   /** How often this instance looks for expired leases. */
   leaseSweepMs: number;
   /** Run a demo worker inside the gateway: always, never, or only when embedded. */
@@ -125,6 +128,15 @@ function oneOf<T extends string>(env: Env, name: string, values: readonly T[]): 
   return value;
 }
 
+/** `auto` for one per core of this machine, else how many. */
+function processCount(env: Env): number {
+  const raw = text(env, 'TASKGATE_PROCESSES');
+  if (raw?.toLowerCase() === 'auto') return availableParallelism();
+  const value = Number(raw ?? 1);
+  if (!Number.isInteger(value) || value < 1 || value > 256) throw new ConfigError(`TASKGATE_PROCESSES must be auto or an integer from 1 to 256, got "${raw}"`);
+  return value;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function origins(env: Env, name: string): string[] {
@@ -189,6 +201,7 @@ export function readConfig(env: Env = process.env): Config {
     dataDir: path.resolve(text(env, 'TASKGATE_DATA_DIR') ?? '.data'),
     demo: flag(env, 'TASKGATE_DEMO'),
     databasePoolSize: integer(env, 'TASKGATE_DB_POOL_SIZE', 10, 1, 1000),
+    processes: processCount(env),
     leaseSweepMs: integer(env, 'TASKGATE_LEASE_SWEEP_MS', 250, 10, 60_000),
     demoWorker: flag(env, 'TASKGATE_DEMO_WORKER'),
     eventRetentionDays: integer(env, 'TASKGATE_EVENT_RETENTION_DAYS', DEFAULT_EVENT_RETENTION_DAYS, 1, 3650),

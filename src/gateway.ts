@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import { connectDatabase, disconnectDatabase, pool } from './db/client.ts';
 import { unappliedMigrations } from './db/sql/migrations.ts';
 import { readMigrations } from './db/migrations.ts';
-import { openDatabase, type OpenDatabase } from './db/open-database.ts';
+import { openDatabase, openedLine, type OpenDatabase } from './db/open-database.ts';
 import { type DemoWorker, showDemoCredentials, startDemoWorker } from './demo/demo.ts';
 import type { EventHub } from './events/event-hub.ts';
 import { newestEventAt } from './db/sql/event-log.ts';
@@ -15,14 +15,16 @@ import { WakeWaiters } from './events/wake-waiters.ts';
 import { serveHealth, serveReady, type ReadinessCheck } from './http/health.ts';
 import { serveMetrics } from './http/metrics-endpoint.ts';
 import { closableServer } from './http/closable-server.ts';
-import { createHttpServer, type Endpoint, listen, serveEndpoint } from './http/server.ts';
+import { createHttpServer, type Endpoint, graphqlUrl, listen, serveEndpoint } from './http/server.ts';
 import { attachWebSocket } from './http/websocket.ts';
 import { startBudgetEnforcement } from './jobs/budget-enforcement.ts';
 import { startBulkCancelRunner } from './jobs/bulk-cancel-runner.ts';
 import { startEventRetention } from './jobs/event-retention.ts';
 import { startLeaseExpiry } from './jobs/lease-expiry.ts';
+import { metricsOfCluster } from './observability/cluster-metrics.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
 import { outageLog } from './observability/outage-log.ts';
+import { clusterCounter } from './auth/cluster-rate-limits.ts';
 import { createRateLimiter, memoryCounter } from './auth/rate-limiter.ts';
 import { sharedCounter } from './auth/shared-rate-limits.ts';
 import { webhookBacklog } from './db/sql/webhook-deliveries.ts';
@@ -63,10 +65,6 @@ async function inOrder(steps: (() => Promise<void> | void)[]): Promise<void> {
   if (failure) throw failure;
 }
 
-function urlOf(host: string | undefined, port: number): string {
-  const shown = host === undefined || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return `http://${shown}:${port}/graphql`;
-}
 
 /**
  * The one assembly of a gateway instance, used by the process entry, the
@@ -75,7 +73,18 @@ function urlOf(host: string | undefined, port: number): string {
  * on HTTP and WebSocket, and the endpoints operators use. `plugins` join the
  * GraphQL server's own (tracing, when on).
  */
-export async function startGateway(config: Config, logger: Logger, plugins: Plugin[] = []): Promise<Gateway> {
+export interface GatewayOptions {
+  /** More of the GraphQL server's plugins (tracing's). */
+  plugins?: Plugin[];
+  /**
+   * One of the processes of a cluster (`TASKGATE_PROCESSES`): its primary
+   * opened the database, tells the world the gateway listens, and keeps the
+   * counts of rate limits (without Redis) and the metrics of every process.
+   */
+  inCluster?: boolean;
+}
+
+export async function startGateway(config: Config, logger: Logger, { plugins = [], inCluster = false }: GatewayOptions = {}): Promise<Gateway> {
   const undo: (() => Promise<void> | void)[] = [];
   const unwind = (): Promise<void> => inOrder(undo.splice(0).reverse()).catch(() => undefined);
   try {
@@ -83,11 +92,8 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
       logger.info(line);
     });
     undo.push(() => database.stop());
-    logger.info(
-      { embedded: database.embedded, applied: database.applied },
-      `database: ${database.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}` +
-        (database.applied.length > 0 ? `; applied ${database.applied.join(', ')}` : ''),
-    );
+    // A cluster's primary opened the database and said so.
+    if (!inCluster) logger.info({ embedded: database.embedded, applied: database.applied }, openedLine(database, config.dataDir));
     connectDatabase(database.url, config.databasePoolSize);
     undo.push(disconnectDatabase);
     const migrations = (await readMigrations()).map((migration) => migration.name);
@@ -163,7 +169,7 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
     const limited = config.rateLimit.perSecond > 0;
     const shared = limited && config.redisUrl ? sharedCounter(config.rateLimit, config.redisUrl, config.redisKeyPrefix, logger) : undefined;
     if (shared) undo.push(() => shared.close());
-    const counter = limited ? (shared?.counter ?? memoryCounter(config.rateLimit)) : undefined;
+    const counter = limited ? (shared?.counter ?? (inCluster ? clusterCounter(config.rateLimit) : memoryCounter(config.rateLimit))) : undefined;
 
     const embedded = database.embedded;
     const app = createApp({
@@ -193,7 +199,8 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
       },
       listen: () => Promise.resolve(live.listening() ? undefined : 'the LISTEN connection for other instances\' commits is down'),
     };
-    const metricsEndpoint: Endpoint = (res) => serveMetrics(res, metrics.registry);
+    const metricsSource = inCluster ? metricsOfCluster(metrics.registry) : metrics.registry;
+    const metricsEndpoint: Endpoint = (res) => serveMetrics(res, metricsSource);
     const endpoints: Record<string, Endpoint> = {
       '/health': serveHealth,
       '/ready': (res) => serveReady(res, readiness),
@@ -211,7 +218,8 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
     undo.push(() => closeServer(0));
     let closeMetricsServer: ((graceMs: number) => Promise<void>) | undefined;
     let metricsPort: number | undefined;
-    if (config.metrics.enabled && config.metrics.port !== undefined) {
+    // A cluster's primary serves the metrics port for all its processes.
+    if (config.metrics.enabled && config.metrics.port !== undefined && !inCluster) {
       const own = { '/metrics': metricsEndpoint };
       const metricsServer = createServer((req, res) => {
         if (!serveEndpoint(own, req, res)) {
@@ -224,8 +232,9 @@ export async function startGateway(config: Config, logger: Logger, plugins: Plug
       closeMetricsServer = closeMetrics;
       undo.push(() => closeMetrics(0));
     }
-    const url = urlOf(host, port);
-    logger.info({ url, metricsPort }, `taskgate listening on ${url}`);
+    const url = graphqlUrl(host, port);
+    if (inCluster) logger.info({ port }, 'process serving');
+    else logger.info({ url, metricsPort }, `taskgate listening on ${url}`);
     let demoWorker: DemoWorker | undefined;
     if ((config.demoWorker ?? embedded) && demo) demoWorker = startDemoWorker(`http://127.0.0.1:${port}/graphql`, demo.workerKey, logger);
 

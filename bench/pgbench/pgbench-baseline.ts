@@ -6,7 +6,7 @@ import { runPgbench } from './run-pgbench.ts';
 
 /** As many connections as the gateway scenarios have callers, on two pgbench threads. */
 export const PGBENCH_CLIENTS = 32;
-const PGBENCH_THREADS = 2;
+export const PGBENCH_THREADS = 2;
 /** Time for the backends of pgbench's connections to end, so their CPU is counted in the postmaster's. */
 const BACKENDS_SETTLE_MS = 300;
 

@@ -1,10 +1,11 @@
 import { COMPARISON_HEADER, comparisonRow, errorNotes, percent } from '../comparison-table.ts';
-import type { AbsoluteGoal } from '../goals.ts';
+import { type AbsoluteGoal, againstPgbench } from '../goals.ts';
 import { GraphQLHttpClient } from '../graphql-http.ts';
 import type { Measured } from '../measured.ts';
 import { numberedApiKeys, queueForCancel } from '../pgbench/fixtures.ts';
 import { type Paired, pairedNotes, pairedRows } from '../pgbench/paired-rows.ts';
-import { type BaselineOutcome, PGBENCH_CLIENTS, pgbenchBaseline } from '../pgbench/pgbench-baseline.ts';
+import { type BaselineOutcome, PGBENCH_CLIENTS, PGBENCH_THREADS, pgbenchBaseline } from '../pgbench/pgbench-baseline.ts';
+import { CORES, PER_CORE, PER_CORE_ENV } from '../per-core.ts';
 import { cancelScript, SCRIPT_DESCRIPTIONS } from '../pgbench/scripts.ts';
 import type { BenchContext, Scenario } from '../scenario.ts';
 import { seedPendingTasks } from '../seed-tasks.ts';
@@ -52,17 +53,30 @@ export const cancelScenario: Scenario = {
         context.log(`cancel: seeding ${seeded(context)} pending tasks`);
         return (await seedPendingTasks(context.databaseUrl, account.accountId, MODEL, seeded(context))).map((task) => task.id);
       };
-      const cancelWindow = async (operation: string, pending: string[]): Promise<{ run: Measured; exhausted: boolean }> => {
+      const cancelWindow = async (operation: string, pending: string[], on = { server: gateway, runBy: 'gateway', client }): Promise<{ run: Measured; exhausted: boolean }> => {
         context.log(`cancel: ${CANCEL_CONCURRENCY} callers, ${operation}`);
-        const run = await measureThroughput({ server: gateway, runBy: 'gateway', postgresCpu: context.postgresCpu }, operation, {
+        const run = await measureThroughput({ server: on.server, runBy: on.runBy, postgresCpu: context.postgresCpu }, operation, {
           concurrency: CANCEL_CONCURRENCY,
           durationMs: context.settings.durationMs,
           next: () => {
             const taskId = pending.pop();
-            return taskId === undefined ? undefined : () => cancelTask(client, taskId);
+            return taskId === undefined ? undefined : () => cancelTask(on.client, taskId);
           },
         });
         return { run, exhausted: pending.length === 0 };
+      };
+      /** The quiet cancels again on a gateway of one process per core, beside the same pgbench run. */
+      const cancelPerCore = async (): Promise<{ run: Measured; exhausted: boolean } | undefined> => {
+        if (CORES === 1) return undefined;
+        const pending = await seed();
+        const perCore = await context.startGateway({ env: PER_CORE_ENV });
+        const perCoreClient = new GraphQLHttpClient(perCore.url, account.apiKey, CANCEL_CONCURRENCY);
+        try {
+          return await cancelWindow(LABEL, pending, { server: perCore, runBy: PER_CORE, client: perCoreClient });
+        } finally {
+          perCoreClient.close();
+          await perCore.stop();
+        }
       };
       const quiet = await cancelWindow(LABEL, await seed());
       const pair: Paired = { label: LABEL, gateway: quiet.run, baseline: await pgbenchCancels(context) };
@@ -81,8 +95,11 @@ export const cancelScenario: Scenario = {
       } finally {
         await listeners.close();
       }
+      const perCore = await cancelPerCore();
       const exhausted =
-        quiet.exhausted || streamed.exhausted ? ['The pending tasks ran out before the time was up: a gateway window is shorter than planned.'] : [];
+        quiet.exhausted || streamed.exhausted || perCore?.exhausted
+          ? ['The pending tasks ran out before the time was up: a gateway window is shorter than planned.']
+          : [];
       const ratio = `With ${LISTENERS} listeners hearing every cancel, the gateway's cancel throughput was ${percent(streamed.run.perSecond / quiet.run.perSecond)} of that without (the listeners' deliveries run on the same gateway); ${listeners.received().toLocaleString('en')} events were delivered to them.`;
       const { baseline } = pair;
       return {
@@ -94,8 +111,20 @@ export const cancelScenario: Scenario = {
           "Then the gateway again while streams listen: NOTIFY is sent after the commit, coalesced, never inside the cancel's transaction, so the write path itself is not slowed by listeners. " +
           `Goal: ≥ ${CANCEL_GOAL.perSecond.toLocaleString('en')} cancels/s with p99 < ${CANCEL_GOAL.p99Ms} ms.`,
         header: COMPARISON_HEADER,
-        rows: [...pairedRows(pair), comparisonRow(streamed.run, 'skipped' in baseline ? 'alone' : { baseline: baseline.measured })],
-        notes: [...pairedNotes(pair, CANCEL_GOAL), ratio, ...errorNotes(streamed.run), ...ranOut(baseline), ...exhausted],
+        rows: [
+          ...pairedRows(pair),
+          comparisonRow(streamed.run, 'skipped' in baseline ? 'alone' : { baseline: baseline.measured }),
+          ...(perCore ? [comparisonRow(perCore.run, 'skipped' in baseline ? 'alone' : { baseline: baseline.measured })] : []),
+        ],
+        notes: [
+          ...pairedNotes(pair, CANCEL_GOAL),
+          ratio,
+          ...(perCore && !('skipped' in baseline) ? [`${againstPgbench(`${LABEL}, ${PER_CORE}`, perCore.run, baseline.measured)} pgbench runs on ${PGBENCH_THREADS} threads.`] : []),
+          ...errorNotes(streamed.run),
+          ...(perCore ? errorNotes(perCore.run) : []),
+          ...ranOut(baseline),
+          ...exhausted,
+        ],
       };
     } finally {
       client.close();

@@ -1,11 +1,12 @@
 import type { BenchGateway } from '../gateway.ts';
-import { COMPARISON_HEADER } from '../comparison-table.ts';
-import type { AbsoluteGoal } from '../goals.ts';
+import { COMPARISON_HEADER, comparisonRow, errorNotes } from '../comparison-table.ts';
+import { type AbsoluteGoal, againstPgbench } from '../goals.ts';
 import { GraphQLHttpClient } from '../graphql-http.ts';
 import type { Measured } from '../measured.ts';
 import { numberedApiKeys } from '../pgbench/fixtures.ts';
 import { type Paired, pairedNotes, pairedRows } from '../pgbench/paired-rows.ts';
-import { type BaselineOutcome, PGBENCH_CLIENTS, pgbenchBaseline } from '../pgbench/pgbench-baseline.ts';
+import { type BaselineOutcome, PGBENCH_CLIENTS, PGBENCH_THREADS, pgbenchBaseline } from '../pgbench/pgbench-baseline.ts';
+import { CORES, PER_CORE, PER_CORE_ENV } from '../per-core.ts';
 import { SCRIPT_DESCRIPTIONS, submitScript } from '../pgbench/scripts.ts';
 import type { BenchContext, Scenario } from '../scenario.ts';
 import { submitTask } from '../task-operations.ts';
@@ -55,6 +56,24 @@ async function pgbenchSubmits(context: BenchContext, accounts: number): Promise<
   return pgbenchBaseline(context, label(accounts), submitScript(keys, MODEL));
 }
 
+/** The many-account submits again on a gateway of one process per core, beside the same pgbench run, which takes every core too. */
+async function submitPerCore(context: BenchContext, pair: Paired | undefined): Promise<{ rows: string[][]; notes: string[] }> {
+  if (CORES === 1 || !pair) return { rows: [], notes: [] };
+  const gateway = await context.startGateway({ env: PER_CORE_ENV });
+  let run: Measured;
+  try {
+    run = await submitFrom(context, gateway, SUBMIT_CONCURRENCY);
+  } finally {
+    await gateway.stop();
+  }
+  const perCore = { ...run, runBy: PER_CORE };
+  if ('skipped' in pair.baseline) return { rows: [comparisonRow(perCore, 'alone')], notes: errorNotes(run) };
+  return {
+    rows: [comparisonRow(perCore, { baseline: pair.baseline.measured })],
+    notes: [`${againstPgbench(`${pair.label}, ${PER_CORE}`, run, pair.baseline.measured)} pgbench runs on ${PGBENCH_THREADS} threads.`, ...errorNotes(run)],
+  };
+}
+
 export const submitScenario: Scenario = {
   name: 'submit',
   async run(context) {
@@ -69,6 +88,7 @@ export const submitScenario: Scenario = {
     } finally {
       await gateway.stop();
     }
+    const perCore = await submitPerCore(context, pairs.at(-1));
     return {
       heading: 'submit',
       intro:
@@ -78,8 +98,8 @@ export const submitScenario: Scenario = {
         'Both gateway rows ran on one gateway process, one after the other, so the peak RSS of the second includes the first. ' +
         `Goal: ≥ ${SUBMIT_GOAL.perSecond.toLocaleString('en')} submits/s with p99 < ${SUBMIT_GOAL.p99Ms} ms.`,
       header: COMPARISON_HEADER,
-      rows: pairs.flatMap(pairedRows),
-      notes: pairs.flatMap((pair) => pairedNotes(pair, SUBMIT_GOAL)),
+      rows: [...pairs.flatMap(pairedRows), ...perCore.rows],
+      notes: [...pairs.flatMap((pair) => pairedNotes(pair, SUBMIT_GOAL)), ...perCore.notes],
     };
   },
 };

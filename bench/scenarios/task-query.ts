@@ -9,6 +9,7 @@ import type { Measured } from '../measured.ts';
 import type { BenchContext, Scenario } from '../scenario.ts';
 import { readTask, readTaskByRowId, submitTask } from '../task-operations.ts';
 import { measureThroughput } from '../throughput.ts';
+import { CORES, PER_CORE, PER_CORE_ENV } from '../per-core.ts';
 
 const QUERY_CONCURRENCY = 50;
 const TASKS = 200;
@@ -81,6 +82,30 @@ function cpuGoal(gateway: Measured, bareYogaCpu: number): string {
   return `Goal, gateway CPU per task(id): ${Math.round(own)} µs against ${Math.round(bareYogaCpu)} µs of ${BARE_YOGA}, ${ratio.toFixed(2)}×; ${verdict}.`;
 }
 
+/** The gateway again, one process per core, on a gateway of its own: how it scales past the one core the goals are about. */
+async function readTasksPerCore(
+  context: BenchContext,
+  { node, apiKey, ids, serve }: { node: string | undefined; apiKey: string; ids: string[]; serve: (server: BenchServer, runBy: string, apiKey: string, read: Endpoint['read']) => Endpoint },
+): Promise<Measured> {
+  const gateway = await context.startGateway({ node, env: PER_CORE_ENV });
+  try {
+    const target = serve(gateway, PER_CORE, apiKey, readTask);
+    await warmUp(target, ids);
+    context.log(`task: ${PER_CORE}`);
+    return await readTasks(context, target, ids, context.settings.durationMs);
+  } finally {
+    await gateway.stop();
+  }
+}
+
+function perCoreNote(single: Measured, perCore: Measured, baseline: string, baselinePerSecond: number): string {
+  return (
+    `Past one core: ${CORES} gateway processes sharing the port (\`TASKGATE_PROCESSES=${CORES}\`) answered ${Math.round(perCore.perSecond).toLocaleString('en')} req/s, ` +
+    `${percent(perCore.perSecond / single.perSecond)} of one process's rate and ${percent(perCore.perSecond / baselinePerSecond)} of ${baseline}'s (one process); ` +
+    'on this machine the load generator and PostgreSQL take the same cores, so this is the least of what more cores give. The goals above are about one process.'
+  );
+}
+
 export const taskQueryScenario: Scenario = {
   name: 'task',
   async run(context) {
@@ -117,6 +142,7 @@ export const taskQueryScenario: Scenario = {
       const yogaAfter = await readTasks(context, onBareYoga, ids, durationMs);
       const yoga = pairOf(yogaBefore, yogaAfter);
       const pgl = pglBefore && pglAfter ? pairOf(pglBefore, pglAfter) : undefined;
+      const perCore = CORES > 1 ? await readTasksPerCore(context, { node, apiKey: account.apiKey, ids, serve }) : undefined;
       return {
         heading: 'task(id)',
         intro:
@@ -134,15 +160,17 @@ export const taskQueryScenario: Scenario = {
           ...(pgl ? [comparisonRow({ ...measured, runBy: `gateway, against ${POSTGRAPHILE}` }, { baseline: pgl })] : []),
           ...(pglAfter ? [comparisonRow({ ...pglAfter, runBy: `${POSTGRAPHILE} (after)` }, 'baseline')] : []),
           comparisonRow({ ...yogaAfter, runBy: `${BARE_YOGA} (after)` }, 'baseline'),
+          ...(perCore ? [comparisonRow({ ...perCore, runBy: `${PER_CORE}, against ${pgl ? POSTGRAPHILE : BARE_YOGA}` }, { baseline: pgl ?? yoga })] : []),
         ],
         notes: [
           ratioGoal('task(id) against bare graphql-yoga', measured, { perSecond: yoga.perSecond, what: `${BARE_YOGA} (the mean of its runs)` }, TASK_QUERY_GOAL),
           ...(pgl ? [ratioGoal('task(id) against PostGraphile', measured, { perSecond: pgl.perSecond, what: `${POSTGRAPHILE} (the mean of its runs)` }, TASK_QUERY_GOAL)] : []),
           cpuGoal(measured, yoga.cpuPerRequest),
+          ...(perCore ? [perCoreNote(measured, perCore, pgl ? POSTGRAPHILE : BARE_YOGA, (pgl ?? yoga).perSecond)] : []),
           driftNote(BARE_YOGA, yoga.drift),
           ...(pgl ? [driftNote(POSTGRAPHILE, pgl.drift)] : []),
           ...('skipped' in postgraphile ? [`${POSTGRAPHILE} was not measured: ${postgraphile.skipped}`] : []),
-          ...[yogaBefore, pglBefore, measured, pglAfter, yogaAfter].flatMap((run) => (run ? errorNotes(run) : [])),
+          ...[yogaBefore, pglBefore, measured, pglAfter, yogaAfter, perCore].flatMap((run) => (run ? errorNotes(run) : [])),
         ],
       };
     } finally {

@@ -23,3 +23,11 @@ export async function openDatabase(config: Config, log: (line: string) => void =
   });
   return { url, embedded: embedded !== undefined, applied, stop: () => embedded?.stop() ?? Promise.resolve() };
 }
+
+/** What a start did with its database, for its log. */
+export function openedLine(database: OpenDatabase, dataDir: string): string {
+  return (
+    `database: ${database.embedded ? `embedded PostgreSQL in ${dataDir}` : 'DATABASE_URL'}` +
+    (database.applied.length > 0 ? `; applied ${database.applied.join(', ')}` : '')
+  );
+}

@@ -79,6 +79,12 @@ export function createHttpServer(app: GraphQLHandler, endpoints: Readonly<Record
   });
 }
 
+/** Where clients reach a gateway listening on `host` (every interface when undefined) and `port`. */
+export function graphqlUrl(host: string | undefined, port: number): string {
+  const shown = host === undefined || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}/graphql`;
+}
+
 export function listen(server: Server, port: number, host?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -112,6 +112,8 @@ export class GatewayMetrics {
       name: 'taskgate_event_lag_seconds',
       help: 'How far this instance\'s event reader is behind the newest committed event; 0 while nobody listens here.',
       registers,
+      // Of several processes, the one furthest behind.
+      aggregator: 'max',
       async collect() {
         this.set(await sources.eventLagSeconds());
       },
@@ -131,6 +133,8 @@ export class GatewayMetrics {
       help: 'Messages waiting to be sent to each enabled webhook endpoint (events counted up to 10000, plus queued messages); the same on every instance.',
       labelNames: ['endpoint'] as const,
       registers,
+      // Read from the database, so every process reads the same: not to be added up.
+      aggregator: 'max',
       async collect() {
         this.reset();
         for (const { endpointId, pending } of await readBacklog()) this.set({ endpoint: endpointId }, pending);
@@ -141,6 +145,7 @@ export class GatewayMetrics {
       help: 'Age of the oldest event waiting to be sent to each enabled webhook endpoint; 0 when it is up to date.',
       labelNames: ['endpoint'] as const,
       registers,
+      aggregator: 'max',
       async collect() {
         this.reset();
         for (const { endpointId, oldestSeconds } of await readBacklog()) this.set({ endpoint: endpointId }, oldestSeconds);
