@@ -1,6 +1,7 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { useCompiledExecution } from './http/compiled-execution.ts';
 import { useComplexityLimit } from './http/complexity-limit.ts';
 import { useNoIntrospection } from './http/no-introspection.ts';
 import { operationLimitPlugins } from './http/operation-limits.ts';
@@ -81,6 +82,7 @@ function corsOf(origins: readonly string[]) {
 /** The GraphQL server as a fetch handler; nothing listens until the gateway serves it. */
 export function createApp(deps: AppDeps): App {
   const plugins: Plugin[] = [
+    ...useCompiledExecution(),
     ...operationLimitPlugins(),
     useComplexityLimit(),
     useQueryStringParams(),
