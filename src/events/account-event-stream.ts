@@ -1,7 +1,8 @@
 import { type LoggedEvent, readLog } from '../db/sql/event-log.ts';
 import { encodeEventCursor } from './cursor.ts';
 import type { EventHub, Transport } from './event-hub.ts';
-import { closingIterator, EventStream, type PreparedWrite, type WritableThrough, type Written } from './event-stream.ts';
+import { closingIterator } from './closing-iterator.ts';
+import { EventStream, type PreparedWrite, type WritableThrough, type Written } from './event-stream.ts';
 import { sizeOfTask } from './payload-size.ts';
 import { type EventPosition, isAfter } from './position.ts';
 import { endedStream, slowConsumer, StreamClosed } from './stream-closed.ts';
