@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { createApp } from './app.ts';
@@ -13,9 +12,9 @@ import { newestEventAt } from './db/sql/event-log.ts';
 import { type LiveEvents, startLiveEvents } from './events/live-events.ts';
 import { WakeWaiters } from './events/wake-waiters.ts';
 import { serveHealth, serveReady, type ReadinessCheck } from './http/health.ts';
-import { serveMetrics } from './http/metrics-endpoint.ts';
+import { listenForMetrics, serveMetrics } from './http/metrics-endpoint.ts';
 import { closableServer } from './http/closable-server.ts';
-import { createHttpServer, type Endpoint, graphqlUrl, listen, serveEndpoint } from './http/server.ts';
+import { createHttpServer, type Endpoint, graphqlUrl, listen } from './http/server.ts';
 import { attachWebSocket } from './http/websocket.ts';
 import { startBudgetEnforcement } from './jobs/budget-enforcement.ts';
 import { startBulkCancelRunner } from './jobs/bulk-cancel-runner.ts';
@@ -216,22 +215,11 @@ export async function startGateway(config: Config, logger: Logger, { plugins = [
     const host = config.host ?? (embedded ? '127.0.0.1' : undefined);
     const port = await listen(server, config.port, host);
     undo.push(() => closeServer(0));
-    let closeMetricsServer: ((graceMs: number) => Promise<void>) | undefined;
-    let metricsPort: number | undefined;
     // A cluster's primary serves the metrics port for all its processes.
-    if (config.metrics.enabled && config.metrics.port !== undefined && !inCluster) {
-      const own = { '/metrics': metricsEndpoint };
-      const metricsServer = createServer((req, res) => {
-        if (!serveEndpoint(own, req, res)) {
-          res.writeHead(404);
-          res.end();
-        }
-      });
-      const closeMetrics = closableServer(metricsServer);
-      metricsPort = await listen(metricsServer, config.metrics.port, host);
-      closeMetricsServer = closeMetrics;
-      undo.push(() => closeMetrics(0));
-    }
+    const metricsServer =
+      config.metrics.enabled && config.metrics.port !== undefined && !inCluster ? await listenForMetrics(metricsSource, config.metrics.port, host) : undefined;
+    if (metricsServer) undo.push(() => metricsServer.close(0));
+    const metricsPort = metricsServer?.port;
     const url = graphqlUrl(host, port);
     if (inCluster) logger.info({ port }, 'process serving');
     else logger.info({ url, metricsPort }, `taskgate listening on ${url}`);
@@ -258,7 +246,7 @@ export async function startGateway(config: Config, logger: Logger, { plugins = [
             },
             () => websocket.close(),
             () => closeServer(config.shutdownGraceMs),
-            () => closeMetricsServer?.(0),
+            () => metricsServer?.close(0),
             () => shared?.close(),
             () => webhooks.stop(),
             () => bulkCancels.stop(),

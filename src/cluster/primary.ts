@@ -1,14 +1,12 @@
 import cluster, { type Worker } from 'node:cluster';
-import { createServer } from 'node:http';
 import type { Logger } from 'pino';
 import { countForProcesses } from '../auth/cluster-rate-limits.ts';
 import type { Config } from '../config.ts';
 import { connectDatabase, disconnectDatabase } from '../db/client.ts';
 import { openDatabase, openedLine } from '../db/open-database.ts';
 import { type DemoWorker, showDemoCredentials, startDemoWorker } from '../demo/demo.ts';
-import { closableServer } from '../http/closable-server.ts';
-import { serveMetrics } from '../http/metrics-endpoint.ts';
-import { graphqlUrl, listen, serveEndpoint } from '../http/server.ts';
+import { listenForMetrics } from '../http/metrics-endpoint.ts';
+import { graphqlUrl } from '../http/server.ts';
 import { clusterMetrics } from '../observability/cluster-metrics.ts';
 import { isReady } from './messages.ts';
 import { restartBudget } from './restart-budget.ts';
@@ -107,20 +105,8 @@ export async function startPrimary(config: Config, logger: Logger): Promise<Prim
   started = true;
   const url = graphqlUrl(host, port);
 
-  let closeMetricsServer: ((graceMs: number) => Promise<void>) | undefined;
-  let metricsPort: number | undefined;
-  if (config.metrics.enabled && config.metrics.port !== undefined) {
-    const endpoints = { '/metrics': (res: Parameters<typeof serveMetrics>[0]) => serveMetrics(res, metrics) };
-    const server = createServer((req, res) => {
-      if (!serveEndpoint(endpoints, req, res)) {
-        res.writeHead(404);
-        res.end();
-      }
-    });
-    closeMetricsServer = closableServer(server);
-    metricsPort = await listen(server, config.metrics.port, host);
-  }
-  logger.info({ url, metricsPort, processes: config.processes }, `taskgate listening on ${url} (${config.processes} processes)`);
+  const metricsServer = config.metrics.enabled && config.metrics.port !== undefined ? await listenForMetrics(metrics, config.metrics.port, host) : undefined;
+  logger.info({ url, metricsPort: metricsServer?.port, processes: config.processes }, `taskgate listening on ${url} (${config.processes} processes)`);
   let demoWorker: DemoWorker | undefined;
   if ((config.demoWorker ?? embedded) && demoKeys) demoWorker = startDemoWorker(`http://127.0.0.1:${port}/graphql`, demoKeys.workerKey, logger);
 
@@ -130,7 +116,7 @@ export async function startPrimary(config: Config, logger: Logger): Promise<Prim
       stopping = true;
       await demoWorker?.stop();
       await stopAll();
-      await closeMetricsServer?.(0);
+      await metricsServer?.close(0);
       await database.stop();
     },
   };

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type GraphQLParams, isAsyncIterable, processRegularResult } from 'graphql-yoga';
 import { requestIdOf } from '../observability/request-id.ts';
+import { acceptedTypes } from './accept.ts';
 import type { GraphQLHandler, OperationOutcome } from './graphql-handler.ts';
 import { NodeRequestView } from './node-request-view.ts';
 import { withRequestErrorStatus } from './request-error-status.ts';
@@ -34,10 +35,8 @@ export function regularMediaType(accept: string | undefined): RegularMediaType |
 
 function negotiate(accept: string | undefined): RegularMediaType | undefined {
   let chosen: RegularMediaType | undefined;
-  for (const item of (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',')) {
-    const [type = '', ...params] = item.split(';');
-    const charset = params.find((param) => param.includes('charset=')) ?? 'charset=utf-8';
-    if (!JSON_ACCEPTS.has(type) || charset !== 'charset=utf-8') return undefined;
+  for (const { type, utf8 } of acceptedTypes(accept)) {
+    if (!JSON_ACCEPTS.has(type) || !utf8) return undefined;
     chosen ??= type === 'application/graphql-response+json' ? type : 'application/json';
   }
   return chosen;

@@ -1,18 +1,11 @@
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { acceptedTypes } from './accept.ts';
 
 const EVENT_STREAM = new Set(['text/event-stream', 'text/*', '*/*']);
 
 /** Whether an Accept header lets a subscription be answered as server-sent events, as graphql-yoga negotiates it. */
 export function acceptsEventStream(accept: string | null | undefined): boolean {
-  return (accept || '*/*')
-    .replace(/\s/g, '')
-    .toLowerCase()
-    .split(',')
-    .some((item) => {
-      const [type = '', ...params] = item.split(';');
-      const charset = params.find((param) => param.includes('charset=')) ?? 'charset=utf-8';
-      return EVENT_STREAM.has(type) && charset === 'charset=utf-8';
-    });
+  return acceptedTypes(accept).some(({ type, utf8 }) => EVENT_STREAM.has(type) && utf8);
 }
 
 /** Ends a subscription's stream: its listener is freed at once. */

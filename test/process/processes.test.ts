@@ -80,6 +80,16 @@ describe('several gateway processes on one port (TASKGATE_PROCESSES)', () => {
     for (const pid of pids) expect(isRunning(pid)).toBe(false);
   });
 
+  it('serve the metrics port from the primary, with every process counted', async () => {
+    const gateway = await gatewayOf(2, { TASKGATE_METRICS_PORT: '0' });
+    const announced = logLines(gateway.process.output()).find((line) => line.url === gateway.url);
+    const answers = await Promise.all(Array.from({ length: 12 }, () => post(gateway.url, MODELS)));
+    expect(answers.every(({ status }) => status === 200)).toBe(true);
+    const metrics = await (await fetch(`http://127.0.0.1:${String(announced?.metricsPort)}/metrics`)).text();
+    expect(Number(/^taskgate_operations_total\{[^}]*field="models"[^}]*\} (\d+)$/m.exec(metrics)?.[1])).toBe(12);
+    expect((await fetch(gateway.url.replace('/graphql', '/metrics'))).status).not.toBe(200);
+  });
+
   it("count a key's requests once between them, wherever its connections land", async () => {
     const gateway = await gatewayOf(2, { TASKGATE_RATE_LIMIT: '5', TASKGATE_RATE_BURST: '5' });
     const { apiKey } = await givenAccount();
