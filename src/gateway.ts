@@ -14,7 +14,7 @@ import { WakeWaiters } from './events/wake-waiters.ts';
 import { serveHealth, serveReady, type ReadinessCheck } from './http/health.ts';
 import { listenForMetrics, serveMetrics } from './http/metrics-endpoint.ts';
 import { closableServer } from './http/closable-server.ts';
-import { createHttpServer, type Endpoint, graphqlUrl, listen } from './http/server.ts';
+import { createHttpServer, type Endpoint, graphqlUrl, listen, listenHost } from './http/server.ts';
 import { attachWebSocket } from './http/websocket.ts';
 import { startBudgetEnforcement } from './jobs/budget-enforcement.ts';
 import { startBulkCancelRunner } from './jobs/bulk-cancel-runner.ts';
@@ -64,14 +64,6 @@ async function inOrder(steps: (() => Promise<void> | void)[]): Promise<void> {
   if (failure) throw failure;
 }
 
-
-/**
- * The one assembly of a gateway instance, used by the process entry, the
- * tests and the benchmark: the database (embedded when no URL is given, and
- * migrated), the pool, the background jobs, the event path, the GraphQL app
- * on HTTP and WebSocket, and the endpoints operators use. `plugins` join the
- * GraphQL server's own (tracing, when on).
- */
 export interface GatewayOptions {
   /** More of the GraphQL server's plugins (tracing's). */
   plugins?: Plugin[];
@@ -83,6 +75,13 @@ export interface GatewayOptions {
   inCluster?: boolean;
 }
 
+/**
+ * The one assembly of a gateway instance, used by the process entry, the
+ * tests and the benchmark: the database (embedded when no URL is given, and
+ * migrated), the pool, the background jobs, the event path, the GraphQL app
+ * on HTTP and WebSocket, and the endpoints operators use. `plugins` join the
+ * GraphQL server's own (tracing, when on).
+ */
 export async function startGateway(config: Config, logger: Logger, { plugins = [], inCluster = false }: GatewayOptions = {}): Promise<Gateway> {
   const undo: (() => Promise<void> | void)[] = [];
   const unwind = (): Promise<void> => inOrder(undo.splice(0).reverse()).catch(() => undefined);
@@ -212,7 +211,7 @@ export async function startGateway(config: Config, logger: Logger, { plugins = [
       // A socket holds at most one frame unsent per open operation; past twice a listener's bound, it is not reading.
       maxUnsentBytes: 2 * config.listenerBufferBytes,
     });
-    const host = config.host ?? (embedded ? '127.0.0.1' : undefined);
+    const host = listenHost(config.host, embedded);
     const port = await listen(server, config.port, host);
     undo.push(() => closeServer(0));
     // A cluster's primary serves the metrics port for all its processes.

@@ -6,7 +6,7 @@ import { connectDatabase, disconnectDatabase } from '../db/client.ts';
 import { openDatabase, openedLine } from '../db/open-database.ts';
 import { type DemoWorker, showDemoCredentials, startDemoWorker } from '../demo/demo.ts';
 import { listenForMetrics } from '../http/metrics-endpoint.ts';
-import { graphqlUrl } from '../http/server.ts';
+import { graphqlUrl, listenHost } from '../http/server.ts';
 import { clusterMetrics } from '../observability/cluster-metrics.ts';
 import { isReady } from './messages.ts';
 import { restartBudget } from './restart-budget.ts';
@@ -46,7 +46,7 @@ export async function startPrimary(config: Config, logger: Logger): Promise<Prim
   }
   if (config.rateLimit.perSecond > 0 && !config.redisUrl) countForProcesses();
   const metrics = clusterMetrics();
-  const host = config.host ?? (embedded ? '127.0.0.1' : undefined);
+  const host = listenHost(config.host, embedded);
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
     TASKGATE_DEMO: '0',

@@ -79,7 +79,8 @@ export async function accountEventStream(options: AccountStreamOptions): Promise
     if (item instanceof StreamClosed || !prepare) return false;
     if (delivered && !isAfter(item, delivered)) return true;
     const finish = (write: (() => void) | undefined): boolean => {
-      if (!write || !deliveries.tryTake(options.keyId)) return false;
+      // A write that settled after the client left sends nothing: its subscription is over.
+      if (!write || !live.open || !deliveries.tryTake(options.keyId)) return false;
       write();
       delivered = item;
       return true;

@@ -34,6 +34,8 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
   private waiting: ((result: IteratorResult<T>) => void) | undefined;
   /** No more items are accepted; those queued are still read. */
   private finished = false;
+  /** Closed by its reader: nothing more reaches it. */
+  private closed = false;
   private released = false;
   /** Takes an item straight to its listener, or declines it for the queue; see `writeThrough`. */
   private writer: ((item: T) => Written) | undefined;
@@ -58,6 +60,11 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
   /** Bytes held undelivered. */
   get held(): number {
     return this.bytes;
+  }
+
+  /** Whether its listener is still there: not closed by it (a stream cut by the server still ends with its reason). */
+  get open(): boolean {
+    return !this.closed;
   }
 
   push(item: T): void {
@@ -179,6 +186,7 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
   /** Ends the stream now, dropping what is queued. */
   close(): void {
     this.finished = true;
+    this.closed = true;
     this.items.length = 0;
     this.behindWrite = undefined;
     this.lastAfterWrite = undefined;

@@ -19,15 +19,15 @@ async function serveRead(app: GraphQLHandler, req: IncomingMessage, res: ServerR
   await sendFetchResponse(res, await app.fetch(url, { method: req.method ?? 'POST', headers: headersOf(req), body }));
 }
 
-/** A body counted as it arrives (a chunked one may not say its size), then handed on whole. */
-async function serveBody(app: GraphQLHandler, req: IncomingMessage, res: ServerResponse, limit: number, route: GraphQLPostRoute): Promise<void> {
+/** A body counted as it arrives (a chunked one may not say its size), then handed on whole: to the direct path when `direct`, else to yoga. */
+async function serveBody(app: GraphQLHandler, req: IncomingMessage, res: ServerResponse, limit: number, direct: boolean): Promise<void> {
   const body = await readLimited(req, limit);
   if (!body) {
     rejectTooLarge(res, limit);
     req.destroy();
     return;
   }
-  if (isGraphQLPost(req, route)) await serveGraphQLPost(app, req, res, body, () => serveRead(app, req, res, body));
+  if (direct) await serveGraphQLPost(app, req, res, body, () => serveRead(app, req, res, body));
   else await serveRead(app, req, res, body);
 }
 
@@ -71,12 +71,18 @@ export function createHttpServer(app: GraphQLHandler, endpoints: Readonly<Record
       req.resume();
       return;
     }
-    if (isUnsizedBody(req) || isGraphQLPost(req, options)) {
-      serveBody(app, req, res, limit, options).catch(() => res.destroy());
+    const direct = isGraphQLPost(req, options);
+    if (direct || isUnsizedBody(req)) {
+      serveBody(app, req, res, limit, direct).catch(() => res.destroy());
       return;
     }
     app.requestListener(req, res);
   });
+}
+
+/** The address to listen on: the configured one, else loopback alone for the embedded demo (it prints its keys), else every interface. */
+export function listenHost(configured: string | undefined, embedded: boolean): string | undefined {
+  return configured ?? (embedded ? '127.0.0.1' : undefined);
 }
 
 /** Where clients reach a gateway listening on `host` (every interface when undefined) and `port`. */

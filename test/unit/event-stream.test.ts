@@ -103,6 +103,15 @@ describe('a stream written through', () => {
     expect(await read(stream, 5)).toEqual([OVERFLOW]);
   });
 
+  it('is open while its reader is there, cut or not, and not once the reader closed it', () => {
+    const cut = streamOf().stream;
+    cut.cut(OVERFLOW);
+    expect(cut.open).toBe(true);
+    const closed = streamOf().stream;
+    closed.close();
+    expect(closed.open).toBe(false);
+  });
+
   it('writes nothing once closed, and drops what waited behind a write', async () => {
     const { stream } = streamOf();
     const first = pendingWrite();
