@@ -48,6 +48,8 @@ export async function startChildServer(options: ChildServerOptions): Promise<Ben
 
   const port = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
+      // Left running, it would keep the benchmark from ever exiting.
+      child.kill('SIGKILL');
       reject(new Error(`${options.name} did not listen within ${START_TIMEOUT_MS} ms:\n${output}`));
     }, START_TIMEOUT_MS);
     const check = (): void => {

@@ -26,8 +26,12 @@ import { streamsScenario } from './scenarios/streams.ts';
 import { submitScenario } from './scenarios/submit.ts';
 import { taskQueryScenario } from './scenarios/task-query.ts';
 import { webhooksScenario } from './scenarios/webhooks.ts';
+import { warmUpGateway } from './warm-up.ts';
 
 const SCENARIOS: Scenario[] = [streamsScenario, submitScenario, cancelScenario, cycleScenario, schedulingScenario, taskQueryScenario, hostileScenario, webhooksScenario];
+
+/** Enough for every warm-up submit at the price of any model. */
+const WARM_UP_CREDITS = 1_000_000_000;
 
 function log(line: string): void {
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -95,7 +99,7 @@ async function main(argv: string[]): Promise<void> {
       pgbench,
       postgresCpu,
       async startGateway(options) {
-        return tracked(
+        const gateway = tracked(
           await startGateway({
             databaseUrl: database.url,
             listenerBuffer: options?.listenerBuffer ?? DEFAULT_LISTENER_BUFFER,
@@ -105,6 +109,8 @@ async function main(argv: string[]): Promise<void> {
             node: options?.node,
           }),
         );
+        await warmUpGateway(gateway, (await createAccount(`bench-warm-up-${++accounts}`, WARM_UP_CREDITS)).apiKey);
+        return gateway;
       },
       startBareYoga: async (node) => tracked(await startBareYoga(database.url, poolSize, node)),
       startPostgraphile: async () => {

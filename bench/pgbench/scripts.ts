@@ -5,11 +5,11 @@ import { CLAIM_WINDOW } from '../../src/services/claim-task.ts';
 import {
   ACCOUNT_TASK_SNAPSHOT,
   CLAIM_TASK,
-  COMMIT_TRANSITION,
+  commitTransitionStatement,
   LIVE_API_KEY,
   LIVE_WORKER_KEY,
   paramsOf,
-  SUBMIT_TASK,
+  submitStatement,
   TASK_BY_ID,
 } from './statements.ts';
 
@@ -33,6 +33,16 @@ export const CANCEL_QUEUE = { table: 'bench_cancel_queue', sequence: 'bench_canc
  * transaction, so the cancel's own statements stay exactly the gateway's.
  */
 const NEXT_QUEUED_TASK = `SELECT task_id FROM ${CANCEL_QUEUE.table} WHERE n = (SELECT nextval('${CANCEL_QUEUE.sequence}'))`;
+
+/**
+ * The submit statement as the gateway sends it for the benchmark's selection
+ * (`... on Task { id }`, task-operations.ts): it returns the columns that
+ * selection reads, sorted as the gateway sorts them.
+ */
+const SUBMIT_TASK = submitStatement(['accountId', 'id']);
+
+/** A transition as the gateway sends it for the benchmark's selections: a cancel's `{ id state }` and a worker call's `{ state }` read the same columns. */
+const TRANSITION = commitTransitionStatement(['accountId', 'id', 'state']);
 
 /** What one pass of each script does, for the report. */
 export const SCRIPT_DESCRIPTIONS = {
@@ -86,7 +96,7 @@ export function submitScript(keys: NumberedKeys, model: string): PgbenchScript {
   };
 }
 
-/** The COMMIT_TRANSITION parameters of a task read into variables prefixed `snap_`, changed by `change`. */
+/** The transition's parameters (the same for every shape) of a task read into variables prefixed `snap_`, changed by `change`. */
 function transition(change: {
   state: string;
   progress: string;
@@ -102,7 +112,7 @@ function transition(change: {
   refund?: string;
 }): string[] {
   const now = ':snap_now';
-  return paramsOf(COMMIT_TRANSITION, {
+  return paramsOf(TRANSITION, {
     id: ':snap_id',
     version: ':snap_version',
     state: quoted(change.state),
@@ -140,7 +150,7 @@ export function cancelScript(keys: NumberedKeys): PgbenchScript {
       authenticateClient,
       { sql: ACCOUNT_TASK_SNAPSHOT.id, params: paramsOf(ACCOUNT_TASK_SNAPSHOT.id, { id: ':queued_task_id', accountId: ':key_accountId' }), gset: 'snap_' },
       {
-        sql: COMMIT_TRANSITION,
+        sql: TRANSITION,
         params: transition({
           state: 'CANCELLED',
           progress: ':snap_progress',
@@ -182,13 +192,13 @@ export function cycleScript(keys: NumberedKeys, model: string, leaseSeconds: num
       authenticateWorker,
       readClaimed,
       {
-        sql: COMMIT_TRANSITION,
+        sql: TRANSITION,
         params: transition({ state: 'RUNNING', progress: '0.5', leased: true, started: true, leaseExpiresAt: ':lease_expires_at', event: 'PROGRESS' }),
       },
       authenticateWorker,
       readClaimed,
       {
-        sql: COMMIT_TRANSITION,
+        sql: TRANSITION,
         params: transition({
           state: 'COMPLETED',
           progress: '1',

@@ -11,9 +11,9 @@ import type { Statement } from '../../src/db/sql/statement.ts';
 export type Sql = string | { readonly text: string };
 
 export { CLAIM_TASK } from '../../src/db/sql/claim-task.ts';
-export { COMMIT_TRANSITION } from '../../src/db/sql/commit-transition.ts';
+export { commitTransitionStatement } from '../../src/db/sql/commit-transition.ts';
 export { LIVE_API_KEY, LIVE_WORKER_KEY } from '../../src/db/sql/keys.ts';
-export { SUBMIT_TASK } from '../../src/db/sql/submit-task.ts';
+export { submitStatement } from '../../src/db/sql/submit-task.ts';
 export { ACCOUNT_TASK_SNAPSHOT, TASK_BY_ID } from '../../src/db/sql/task-reads.ts';
 
 /** A statement's parameters in pgbench's terms (see Step.params), given by name, put in the order of its `$n`. */

@@ -1,5 +1,5 @@
 import { liveApiKey, liveWorkerKey } from '../db/sql/keys.ts';
-import { cacheCaller, cachedCaller } from './caller-cache.ts';
+import { rememberedCaller } from './caller-cache.ts';
 import type { Caller } from './caller.ts';
 import { API_KEY_PREFIX, hashKey, WORKER_KEY_PREFIX } from './credentials.ts';
 
@@ -15,13 +15,7 @@ export function bearerToken(header: string | null | undefined): string | undefin
 export async function authenticate(key: string | undefined): Promise<Caller> {
   if (!key) return ANONYMOUS;
   const hash = hashKey(key);
-  const now = Date.now();
-  const cached = cachedCaller(hash, now);
-  if (cached) return cached;
-  const caller = await lookUp(key, hash);
-  // Unknown keys are not remembered: a new key works at once, and guesses cannot fill the cache.
-  if (caller.kind !== 'anonymous') cacheCaller(hash, caller, now);
-  return caller;
+  return rememberedCaller(hash, () => lookUp(key, hash));
 }
 
 async function lookUp(key: string, hash: string): Promise<Caller> {

@@ -54,12 +54,16 @@ export function startWakeups(options: WakeupOptions): Wakeups {
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: options.url });
     const channels = options.channels ?? {};
-    next.on('notification', ({ channel }) => {
+    let ownBackend: number | undefined;
+    next.on('notification', ({ channel, processId }) => {
+      // This instance's own hints: its commits woke it already, before it sent them.
+      if (processId === ownBackend) return;
       (channels[channel] ?? options.onWake)();
     });
     next.on('error', () => undefined);
     try {
       await next.connect();
+      ownBackend = (await next.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
       await next.query(`LISTEN ${CHANNEL}`);
       for (const channel of Object.keys(channels)) await next.query(`LISTEN ${channel}`);
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { TaskRow } from '../db/sql/rows.ts';
-import { readAccountTask, type TaskRef } from '../db/sql/task-reads.ts';
+import { readAccountTask, type TaskColumn, type TaskRef } from '../db/sql/task-reads.ts';
 import { InvalidParamError } from '../domain/errors.ts';
 import type { CancelActor } from '../domain/task-machine.ts';
 import { isStorableText } from '../domain/text.ts';
@@ -13,6 +13,8 @@ export interface CancelRequest {
   reason: string | null;
   /** Refuse, changing nothing, if the cancel would refund less than this. */
   expectRefundAtLeast: number | null;
+  /** The columns of the cancelled task to return, as its reader's selection needs them; every column when absent. */
+  columns?: readonly TaskColumn[];
 }
 
 export function checkedReason(reason: string | null, param = 'reason'): string | null {
@@ -35,5 +37,5 @@ export function cancelTask(accountId: string, ref: TaskRef, request: CancelReque
     throw new InvalidParamError('expectRefundAtLeast', 'expectRefundAtLeast must be a whole number of credits, 0 or more.');
   }
   const reason = checkedReason(request.reason);
-  return changeTask(() => readAccountTask(accountId, ref), { type: 'cancel', by: request.by, reason, expectRefundAtLeast });
+  return changeTask(() => readAccountTask(accountId, ref), { type: 'cancel', by: request.by, reason, expectRefundAtLeast }, request.columns);
 }

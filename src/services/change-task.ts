@@ -2,6 +2,7 @@ import { TaskNotFoundError } from '../domain/errors.ts';
 import { decide, type TaskCommand, type TaskFacts } from '../domain/task-machine.ts';
 import { commitTransition } from '../db/sql/commit-transition.ts';
 import type { TaskRow, TaskSnapshot } from '../db/sql/rows.ts';
+import type { TaskColumn } from '../db/sql/task-reads.ts';
 
 /** What the machine decides on, read off a snapshot. */
 export function factsOf(task: TaskSnapshot): TaskFacts {
@@ -14,16 +15,17 @@ export function factsOf(task: TaskSnapshot): TaskFacts {
  * change with its ledger entry and event in one statement that applies only
  * if the task is still as read. When another change came first, the task is
  * read and decided on again, so a decision never rests on a stale task and a
- * refused change writes nothing.
+ * refused change writes nothing. A changed task comes back with `columns`
+ * (every one when absent), an unchanged one whole.
  */
-export async function changeTask(read: () => Promise<TaskSnapshot | undefined>, command: TaskCommand): Promise<TaskRow> {
+export async function changeTask(read: () => Promise<TaskSnapshot | undefined>, command: TaskCommand, columns?: readonly TaskColumn[]): Promise<TaskRow> {
   for (;;) {
     const task = await read();
     if (!task) throw new TaskNotFoundError();
     const decision = decide(factsOf(task), command, task.now);
     if (decision.kind === 'unchanged') return task;
     if (decision.kind === 'refused') throw decision.error;
-    const changed = await commitTransition(task, decision);
+    const changed = await commitTransition(task, decision, columns);
     if (changed) return changed;
   }
 }

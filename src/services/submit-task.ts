@@ -6,6 +6,7 @@ import { SUBMISSION } from '../domain/task-machine.ts';
 import { validateJsonSize, validateOutTaskId } from '../domain/validation.ts';
 import type { Runner } from '../generated/prisma/enums.ts';
 import type { TaskRow } from '../db/sql/rows.ts';
+import type { TaskColumn } from '../db/sql/task-reads.ts';
 import { commitSubmit } from '../db/sql/submit-task.ts';
 import { budgetRefusal } from './budget-refusal.ts';
 
@@ -20,6 +21,8 @@ export interface SubmitTaskCommand {
   metadata: Record<string, unknown>;
   tags: readonly string[];
   schedule: Schedule;
+  /** The columns of the new task to return, as its reader's selection needs them; every column when absent. */
+  columns?: readonly TaskColumn[];
 }
 
 function sameRequest(task: TaskRow, command: SubmitTaskCommand, metadata: string, tags: string[]): boolean {
@@ -51,7 +54,7 @@ export async function submitTask(command: SubmitTaskCommand): Promise<TaskRow> {
   const tags = checkedTags(command.tags, 'input.tags');
   const { accountId, apiKeyId, model, runner } = command;
   const schedule = checkedSchedule(command.schedule, runner === 'CLOUD', 'input.');
-  const outcome = await commitSubmit({ accountId, apiKeyId, model, outTaskId, runner, input, metadata, tags, ...schedule, quantum: QUEUE_QUANTUM_US, ...SUBMISSION });
+  const outcome = await commitSubmit({ accountId, apiKeyId, model, outTaskId, runner, input, metadata, tags, ...schedule, quantum: QUEUE_QUANTUM_US, ...SUBMISSION }, command.columns);
   switch (outcome.kind) {
     case 'unknown-model':
       throw new InvalidParamError('input.model', `Unknown model "${command.model}".`);

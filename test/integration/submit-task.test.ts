@@ -127,6 +127,27 @@ describe('submitTask with an outTaskId', () => {
     expect(await balanceOf(account.accountId)).toBe(496);
   });
 
+  it('compares a repeat with everything the first was submitted with, whatever either selects', async () => {
+    const account = await givenAccount(500);
+    const submitId = async (input: Record<string, unknown>): Promise<Record<string, unknown> | undefined> =>
+      (
+        await gateway.gql<{ submitTask: Record<string, unknown> }>(
+          'mutation ($input: SubmitTaskInput!) { submitTask(input: $input) { __typename ... on Task { id } ... on IdempotencyConflictError { taskId } } }',
+          { input },
+          account.apiKey,
+        )
+      ).data?.submitTask;
+    const first = { model: 'image-fast', input: { big: 'x'.repeat(1000) }, metadata: { k: 'v' }, tags: ['t'], priority: 3, maxRunSeconds: 60, outTaskId: 'narrow' };
+    const created = await submitId(first);
+    expect(created).toMatchObject({ __typename: 'Task' });
+
+    expect(await submitId(first)).toEqual(created);
+    for (const change of [{ input: { big: 'y' } }, { metadata: { k: 'w' } }, { tags: ['u'] }, { priority: 4 }, { maxRunSeconds: 61 }]) {
+      expect(await submitId({ ...first, ...change })).toEqual({ __typename: 'IdempotencyConflictError', taskId: created?.id });
+    }
+    expect(await taskCount(account.accountId)).toBe(1);
+  });
+
   it('creates one task and one hold when the same submit races itself', async () => {
     const account = await givenAccount(100);
     const client = clientOf(gateway, account.apiKey);

@@ -172,4 +172,36 @@ describe('task(id) reads the columns its selection reads', () => {
     expect(byFragment.data?.task).toEqual({ id, state: 'CANCELLED', when: whole.data?.node.cancelledAt, cancelledBy: { kind: 'API_KEY' } });
     expect((await client.task({ outTaskId: 'columns-1' })).id).toBe(id);
   });
+
+  it('answers every field of a new task from submitTask as the whole row does', async () => {
+    const { apiKey } = await givenAccount(10_000);
+    const input = { model: 'video-hd', outTaskId: 'columns-2', input: { a: [1, 2] }, metadata: { k: 'v' }, tags: ['b', 'a'], priority: 7, startWithinSeconds: 600, maxRunSeconds: 60 };
+    const submitted = await gateway.gql<{ submitTask: Record<string, unknown> }>(
+      `mutation ($input: SubmitTaskInput!) { submitTask(input: $input) { ... on Task { ${EVERY_FIELD} } } }`,
+      { input },
+      apiKey,
+    );
+    const id = submitted.data?.submitTask.id;
+    const whole = await gateway.gql<{ node: Record<string, unknown> }>(`query ($id: ID!) { node(id: $id) { ... on Task { ${EVERY_FIELD} } } }`, { id }, apiKey);
+    expect(whole.data?.node).toMatchObject({ state: 'PENDING', input: { a: [1, 2] }, metadata: { k: 'v' }, priority: 7 });
+    expect(submitted.data?.submitTask).toEqual(whole.data?.node);
+  });
+
+  it('answers every field of a task cancelTask changed as the whole row does', async () => {
+    const { apiKey } = await givenAccount(10_000);
+    const submitted = await gateway.gql<{ submitTask: { id: string } }>(
+      'mutation { submitTask(input: { model: "video-hd", input: { a: 1 }, tags: ["x"] }) { ... on Task { id } } }',
+      {},
+      apiKey,
+    );
+    const id = submitted.data?.submitTask.id;
+    const cancelled = await gateway.gql<{ cancelTask: Record<string, unknown> }>(
+      `mutation ($id: ID) { cancelTask(taskId: $id, reason: "changed") { ... on Task { ${EVERY_FIELD} } } }`,
+      { id },
+      apiKey,
+    );
+    const whole = await gateway.gql<{ node: Record<string, unknown> }>(`query ($id: ID!) { node(id: $id) { ... on Task { ${EVERY_FIELD} } } }`, { id }, apiKey);
+    expect(whole.data?.node).toMatchObject({ state: 'CANCELLED', cancelReason: 'changed', input: { a: 1 }, tags: ['x'] });
+    expect(cancelled.data?.cancelTask).toEqual(whole.data?.node);
+  });
 });

@@ -1,7 +1,9 @@
 import type { Decision } from '../../domain/task-machine.ts';
 import { ledgerEntryCtes } from './ledger.ts';
 import type { TaskRow, TaskSnapshot } from './rows.ts';
-import { rowsOf, sql } from './statement.ts';
+import { byColumns, selectList } from './column-shapes.ts';
+import { rowsOf, sql, type Statement } from './statement.ts';
+import type { TaskColumn } from './task-reads.ts';
 import { taskEventCte } from './task-events.ts';
 import { commitStatement, type Tx } from './transaction.ts';
 
@@ -43,11 +45,12 @@ export interface TransitionValues {
  * A decided transition as one statement, so one transaction: the task's new
  * row, written only if it is still at the version decided on (the update then
  * holds its row lock until the commit), its ledger entry and its event only
- * with it.
+ * with it. It returns the columns asked for, or every one.
  */
-export const COMMIT_TRANSITION = sql<TransitionValues>(
-  'commit_transition',
-  `
+export const commitTransitionStatement = byColumns<TaskColumn, Statement<TransitionValues>>('commit_transition', (name, columns) =>
+  sql<TransitionValues>(
+    name,
+    `
 WITH changed AS (
   UPDATE "Task" SET state = :state::"TaskState", progress = :progress, output = :output::jsonb, error = :error,
     attempts = :attempts, "creditsUsed" = :creditsUsed, "leaseOwner" = :leaseOwner::uuid,
@@ -60,8 +63,12 @@ WITH changed AS (
   RETURNING *
 ), ${ledgerEntryCtes('moved', `SELECT "accountId", id AS "taskId", :ledgerKind::"LedgerEntryKind" AS kind, :amount::int AS amount, :runningDelta::int AS running, "apiKeyId", tags FROM changed`)},
 ${taskEventCte('change_event', 'changed', ':event', ':detail')}
-SELECT * FROM changed`,
+SELECT ${selectList(columns)} FROM changed`,
+  ),
 );
+
+/** The transition returning the whole row. */
+export const COMMIT_TRANSITION = commitTransitionStatement(undefined);
 
 type Change = Extract<Decision, { kind: 'change' }>;
 
@@ -98,11 +105,12 @@ export function transitionValues(seen: TaskSnapshot, decision: Change): Transiti
 }
 
 /**
- * Commits a decision on its own: the changed task, or undefined when the
- * task moved on since `seen` was read (the caller reads and decides again).
+ * Commits a decision on its own: the changed task with `columns` (every one
+ * when absent), or undefined when the task moved on since `seen` was read
+ * (the caller reads and decides again).
  */
-export async function commitTransition(seen: TaskSnapshot, decision: Change): Promise<TaskRow | undefined> {
-  const [task] = await commitStatement<TaskRow, TransitionValues>(COMMIT_TRANSITION, transitionValues(seen, decision));
+export async function commitTransition(seen: TaskSnapshot, decision: Change, columns?: readonly TaskColumn[]): Promise<TaskRow | undefined> {
+  const [task] = await commitStatement<TaskRow, TransitionValues>(commitTransitionStatement(columns), transitionValues(seen, decision));
   return task;
 }
 

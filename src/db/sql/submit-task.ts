@@ -1,8 +1,10 @@
 import type { Runner } from '../../generated/prisma/enums.ts';
 import { pool } from '../client.ts';
+import { byColumns, selectList } from './column-shapes.ts';
 import { ledgerEntryCtes } from './ledger.ts';
 import type { TaskRow } from './rows.ts';
-import { CHECK_VIOLATION, rowsOf, sql, UNIQUE_VIOLATION, violatedConstraint } from './statement.ts';
+import { CHECK_VIOLATION, rowsOf, sql, type Statement, UNIQUE_VIOLATION, violatedConstraint } from './statement.ts';
+import { findAccountTask, type TaskColumn } from './task-reads.ts';
 import { taskEventCte } from './task-events.ts';
 import { commitStatement } from './transaction.ts';
 
@@ -54,11 +56,12 @@ const FAIR_PLACE = `
  * The whole submit as one statement, so one round trip and its own
  * transaction: an earlier task with the same outTaskId comes back unchanged;
  * otherwise the task, the hold of its model's price and its event. No row
- * when the model is unknown.
+ * when the model is unknown. It returns the columns asked for, or every one.
  */
-export const SUBMIT_TASK = sql<SubmitValues>(
-  'submit_task',
-  `
+export const submitStatement = byColumns<TaskColumn, Statement<SubmitValues>>('submit_task', (name, columns) =>
+  sql<SubmitValues>(
+    name,
+    `
 WITH earlier AS (
   SELECT * FROM "Task" WHERE "accountId" = :accountId::uuid AND "outTaskId" = :outTaskId
 ), model AS (
@@ -74,7 +77,8 @@ WITH earlier AS (
   RETURNING *
 ), ${taskEventCte('submitted_event', 'created', ':event')},
 ${ledgerEntryCtes('held', `SELECT "accountId", id AS "taskId", :holdKind::"LedgerEntryKind" AS kind, -price AS amount, 0 AS running, "apiKeyId", tags FROM created`, { tasks: 'created', after: 'submitted_event' })}
-SELECT *, true AS created FROM created UNION ALL SELECT *, false AS created FROM earlier`,
+SELECT ${selectList(columns)}, true AS created FROM created UNION ALL SELECT ${selectList(columns)}, false AS created FROM earlier`,
+  ),
 );
 
 const BALANCE_AND_PRICE = sql<{ accountId: string; model: string }>(
@@ -87,10 +91,20 @@ const BALANCE_NONNEGATIVE = 'Account_balance_nonnegative';
 const WITHIN_BUDGET = 'BudgetSpend_within_limit';
 
 export type SubmitOutcome =
-  | { kind: 'created' | 'earlier'; task: TaskRow }
+  /** The new task, with the columns asked for. */
+  | { kind: 'created'; task: TaskRow }
+  /** The earlier task, whole: a repeat is compared with all it was submitted with. */
+  | { kind: 'earlier'; task: TaskRow }
   | { kind: 'unknown-model' }
   | { kind: 'insufficient'; balance: number; price: number }
   | { kind: 'over-budget'; budgetId: string };
+
+/** An earlier task read again whole: tasks are never deleted, and a repeated submit is rare enough for a second read. */
+async function wholeEarlierTask(accountId: string, id: string): Promise<TaskRow> {
+  const task = await findAccountTask(accountId, { id });
+  if (!task) throw new Error(`task ${id} vanished`);
+  return task;
+}
 
 /** The budget a refused hold names: the trigger puts its id in the error's detail. */
 function budgetRefusing(error: unknown): string | undefined {
@@ -104,12 +118,13 @@ function budgetRefusing(error: unknown): string | undefined {
  * balance below the price, a budget it would exceed). A concurrent submit with the same outTaskId that
  * commits first makes its task the answer.
  */
-export async function commitSubmit(values: SubmitValues): Promise<SubmitOutcome> {
+export async function commitSubmit(values: SubmitValues, columns?: readonly TaskColumn[]): Promise<SubmitOutcome> {
   try {
-    const [row] = await commitStatement<TaskRow & { created: boolean }, SubmitValues>(SUBMIT_TASK, values, (rows) => rows[0]?.created === true);
+    const [row] = await commitStatement<TaskRow & { created: boolean }, SubmitValues>(submitStatement(columns), values, (rows) => rows[0]?.created === true);
     if (!row) return { kind: 'unknown-model' };
     const { created, ...task } = row;
-    return { kind: created ? 'created' : 'earlier', task };
+    if (created) return { kind: 'created', task };
+    return { kind: 'earlier', task: columns ? await wholeEarlierTask(values.accountId, task.id) : task };
   } catch (error) {
     const budgetId = budgetRefusing(error);
     if (budgetId !== undefined) return { kind: 'over-budget', budgetId };
@@ -118,7 +133,7 @@ export async function commitSubmit(values: SubmitValues): Promise<SubmitOutcome>
       if (!row) throw new Error(`account ${values.accountId} or model ${values.model} vanished`, { cause: error });
       return { kind: 'insufficient', ...row };
     }
-    if (violatedConstraint(error, UNIQUE_VIOLATION) === OUT_TASK_ID_TAKEN) return commitSubmit(values);
+    if (violatedConstraint(error, UNIQUE_VIOLATION) === OUT_TASK_ID_TAKEN) return commitSubmit(values, columns);
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { pool } from '../client.ts';
+import { byColumns, selectList } from './column-shapes.ts';
 import type { TaskRow, TaskSnapshot } from './rows.ts';
 import { rowsOf, sql, type Statement } from './statement.ts';
 import type { Tx } from './transaction.ts';
@@ -30,26 +31,13 @@ function accountTaskStatements(name: string, select: string) {
 }
 
 export const ACCOUNT_TASK_SNAPSHOT = accountTaskStatements('account_task_snapshot', SNAPSHOT);
-const ACCOUNT_TASK = accountTaskStatements('account_task', 'SELECT t.* FROM "Task" t');
 
 export type TaskColumn = keyof TaskRow;
 
-/** Distinct column lists read with statements of their own; others read the whole row. */
-const MAX_SHAPES = 64;
-const ACCOUNT_TASK_COLUMNS = new Map<string, ReturnType<typeof accountTaskStatements>>();
-
-/** The statements reading these columns of a task; each list is prepared once per connection, a bounded number of them. */
-function accountTaskColumns(columns: readonly TaskColumn[] | undefined): ReturnType<typeof accountTaskStatements> {
-  if (!columns) return ACCOUNT_TASK;
-  const key = columns.join(',');
-  let statements = ACCOUNT_TASK_COLUMNS.get(key);
-  if (!statements) {
-    if (ACCOUNT_TASK_COLUMNS.size >= MAX_SHAPES) return ACCOUNT_TASK;
-    statements = accountTaskStatements(`account_task_${ACCOUNT_TASK_COLUMNS.size}`, `SELECT ${columns.map((column) => `t."${column}"`).join(', ')} FROM "Task" t`);
-    ACCOUNT_TASK_COLUMNS.set(key, statements);
-  }
-  return statements;
-}
+/** The statements reading these columns of a task, or all of them. */
+const accountTaskColumns = byColumns<TaskColumn, ReturnType<typeof accountTaskStatements>>('account_task', (name, columns) =>
+  accountTaskStatements(name, `SELECT ${selectList(columns, 't')} FROM "Task" t`),
+);
 
 const ACCOUNT_TASK_EXISTS = sql<ById>('account_task_exists', 'SELECT 1 AS found FROM "Task" WHERE id = :id::uuid AND "accountId" = :accountId::uuid');
 

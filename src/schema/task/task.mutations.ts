@@ -16,6 +16,7 @@ import { submitTask } from '../../services/submit-task.ts';
 import { clientAccountId, clientOf } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { RunnerEnum } from '../enums.ts';
+import { taskColumnsOf } from './task-columns.ts';
 import { taskRefFromArgs } from './task-ref.ts';
 import { TaskNode } from './task.type.ts';
 
@@ -68,7 +69,7 @@ builder.mutationFields((t) => ({
       directResult: true,
     },
     args: { input: t.arg({ type: SubmitTaskInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
+    resolve: (_root, { input }, ctx, info) =>
       submitTask({
         accountId: clientAccountId(ctx),
         apiKeyId: clientOf(ctx).apiKeyId,
@@ -79,6 +80,7 @@ builder.mutationFields((t) => ({
         metadata: metadataOf(input.metadata),
         tags: input.tags ?? [],
         schedule: { priority: input.priority, startWithinSeconds: input.startWithinSeconds ?? null, maxRunSeconds: input.maxRunSeconds ?? null },
+        columns: taskColumnsOf(info),
       }),
   }),
   cancelTask: t.field({
@@ -98,13 +100,14 @@ builder.mutationFields((t) => ({
         description: 'Cancel only if it refunds at least this many credits: if progress crossed the refund cutoff meanwhile, RefundBelowExpectedError and nothing changes.',
       }),
     },
-    resolve: (_root, args, ctx) => {
+    resolve: (_root, args, ctx, info) => {
       const ref = taskRefFromArgs(args.taskId, args.outTaskId, 'taskId');
       const client = clientOf(ctx);
       return cancelTask(client.accountId, ref, {
         by: { kind: 'API_KEY', id: client.apiKeyId },
         reason: args.reason ?? null,
         expectRefundAtLeast: args.expectRefundAtLeast ?? null,
+        columns: taskColumnsOf(info),
       });
     },
   }),

@@ -9,6 +9,7 @@ import { workerIdOf } from '../auth.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { decodeIdOf } from '../global-id.ts';
+import { taskColumnsOf } from '../task/task-columns.ts';
 import { TaskNode } from '../task/task.type.ts';
 
 const LEASED_TASK_ERRORS = [InvalidParamError, InvalidApiKeyError, TaskNotFoundError, LeaseLostError];
@@ -55,14 +56,14 @@ builder.mutationFields((t) => {
       description: 'Worker key. Records progress from 0 to 1 and renews the lease. LeaseLostError: stop working on it.',
       errors: { types: LEASED_TASK_ERRORS, directResult: true },
       args: { ...leaseArgs, progress: t.arg.float({ required: true }) },
-      resolve: (_root, args, ctx) => reportProgress(...leased(args, ctx), args.progress),
+      resolve: (_root, args, ctx, info) => reportProgress(...leased(args, ctx), args.progress, taskColumnsOf(info)),
     }),
     completeTask: t.field({
       type: TaskNode,
       description: 'Worker key. Finishes the task with its output; the held price is charged.',
       errors: { types: LEASED_TASK_ERRORS, directResult: true },
       args: { ...leaseArgs, output: t.arg({ type: 'JSON', required: false }) },
-      resolve: (_root, args, ctx) => completeTask(...leased(args, ctx), args.output ?? {}),
+      resolve: (_root, args, ctx, info) => completeTask(...leased(args, ctx), args.output ?? {}, taskColumnsOf(info)),
     }),
     failTask: t.field({
       type: TaskNode,
@@ -74,7 +75,7 @@ builder.mutationFields((t) => {
         error: t.arg.string({ required: true }),
         retryable: t.arg.boolean({ required: true, defaultValue: false, description: 'Another attempt may succeed: a timeout, a lost GPU, not a bad input.' }),
       },
-      resolve: (_root, args, ctx) => failTask(...leased(args, ctx), args.error, args.retryable),
+      resolve: (_root, args, ctx, info) => failTask(...leased(args, ctx), args.error, args.retryable, taskColumnsOf(info)),
     }),
   };
 });
