@@ -41,7 +41,7 @@ export function renderReport(input: ReportInput): string {
       ['machine', `${machine.cpus} CPUs (${machine.cpuModel}), ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB memory, ${machine.kernel}`],
       ['Node', machine.node],
       ['PostgreSQL', `${machine.postgres}: ${input.database}; ${machine.postgresSettings}`],
-      ['gateway', `one process per scenario (\`node dist/main.js\`, as \`npm start\` runs it), ${input.poolSize} pooled database connections, each process warmed for ${WARM_UP_MS / 1000} s with submits, reads and cancels of an account of its own before it is measured`],
+      ['gateway', `one process per scenario (\`node dist/main.js\`, as \`npm start\` runs it), ${input.poolSize} pooled database connections, each process warmed for ${WARM_UP_MS / 1000} s with submits, reads and cancels of an account of its own before it is measured (the streams scenario's with events its listeners hear)`],
       ['baselines', input.baselines],
     ],
   );

@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<void> {
             node: options?.node,
           }),
         );
-        await warmUpGateway(gateway, (await createAccount(`bench-warm-up-${++accounts}`, WARM_UP_CREDITS)).apiKey);
+        if (options?.warmUp !== false) await warmUpGateway(gateway, (await createAccount(`bench-warm-up-${++accounts}`, WARM_UP_CREDITS)).apiKey);
         return gateway;
       },
       startBareYoga: async (node) => tracked(await startBareYoga(database.url, poolSize, node)),

@@ -33,8 +33,10 @@ export interface BenchContext {
    * limits are off, and so are the stream limits of a key unless
    * `tenantLimits` keeps them: the scenarios drive one key far past a
    * tenant's share on purpose. `env` adds to the gateway's environment.
+   * It is warmed with requests before it is returned (warm-up.ts), unless
+   * `warmUp` is false: for a scenario that warms what it measures itself.
    */
-  startGateway(options?: { listenerBuffer?: number; tenantLimits?: boolean; env?: Record<string, string>; node?: string }): Promise<BenchGateway>;
+  startGateway(options?: { listenerBuffer?: number; tenantLimits?: boolean; env?: Record<string, string>; node?: string; warmUp?: boolean }): Promise<BenchGateway>;
   /** The bare graphql-yoga baseline of `task(id)`, in a process of its own, on `node` when given. */
   startBareYoga(node?: string): Promise<BenchServer>;
   /** PostGraphile 5 on the Node 22 it needs, in a process of its own, or why it cannot run here. */
