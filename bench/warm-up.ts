@@ -4,11 +4,11 @@ import { GraphQLHttpClient } from './graphql-http.ts';
 import { cancelTask, readTask, submitTask } from './task-operations.ts';
 
 /**
- * How long each gateway is driven before any scenario measures it: its hot
+ * How long a gateway is driven before a request scenario measures it: its hot
  * paths are compiled by then, as the task scenario's baselines are warmed
- * before theirs. Unwarmed, the first run on a fresh process paid for
- * compilation on every request (on this machine, twice the gateway's CPU
- * per submit of a warm process).
+ * before theirs. Unwarmed, the first window on a fresh process paid for
+ * its compilation (on this machine, V8's background threads took over a
+ * second of CPU in it, a quarter of one in the next).
  */
 export const WARM_UP_MS = 2_000;
 const CALLERS = 32;

@@ -43,7 +43,6 @@ export function startWebhookDispatcher(
   logger: Logger,
   attempted: (endpoint: WebhookEndpointRow, attempt: AttemptRecord) => void,
 ): WebhookDispatcher {
-  const owner = randomUUID();
   const claims = outageLog(logger, 'webhook delivery');
   const turns = new Set<Promise<void>>();
   let stopping = false;
@@ -52,10 +51,10 @@ export function startWebhookDispatcher(
   let lastPassAt = 0;
   let deferred: NodeJS.Timeout | undefined;
 
-  const turnSettings = { ...settings, owner, stopping: () => stopping, attempted };
+  const turnSettings = { ...settings, stopping: () => stopping, attempted };
 
-  const startTurn = (endpoint: WebhookEndpointRow): void => {
-    const turn = new EndpointTurn(endpoint, turnSettings)
+  const startTurn = (endpoint: WebhookEndpointRow, lease: string): void => {
+    const turn = new EndpointTurn(endpoint, { ...turnSettings, owner: lease })
       .run()
       .catch((error: unknown) => {
         claims.failed(error);
@@ -70,9 +69,12 @@ export function startWebhookDispatcher(
   const pass = async (): Promise<void> => {
     const free = settings.concurrency - turns.size;
     if (free <= 0 || stopping) return;
-    const claimed = await claimEndpoints(owner, free, settings.leaseMs);
+    // A lease of each pass's own: a turn that outlived its lease (an attempt slow under load) writes nothing
+    // once this instance has claimed the endpoint again, as it would not once another instance had.
+    const lease = randomUUID();
+    const claimed = await claimEndpoints(lease, free, settings.leaseMs);
     claims.succeeded();
-    for (const endpoint of claimed) startTurn(endpoint);
+    for (const endpoint of claimed) startTurn(endpoint, lease);
   };
 
   function wake(): void {

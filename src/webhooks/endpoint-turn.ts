@@ -24,6 +24,7 @@ const PAGE_EVENTS = 100;
 const PAGE_BYTES = 4 * 1024 * 1024;
 
 export interface TurnSettings {
+  /** The lease the endpoint was claimed under: this turn's alone. */
   owner: string;
   leaseMs: number;
   timeoutMs: number;
