@@ -223,7 +223,7 @@ export async function startGateway(config: Config, logger: Logger, { plugins = [
     if (inCluster) logger.info({ port }, 'process serving');
     else logger.info({ url, metricsPort }, `taskgate listening on ${url}`);
     let demoWorker: DemoWorker | undefined;
-    if ((config.demoWorker ?? embedded) && demo) demoWorker = startDemoWorker(`http://127.0.0.1:${port}/graphql`, demo.workerKey, logger);
+    if ((config.demoWorker ?? embedded) && demo) demoWorker = startDemoWorker(graphqlUrl('127.0.0.1', port), demo.workerKey, logger);
 
     let stopped: Promise<void> | undefined;
     return {

@@ -1,10 +1,10 @@
 import { COMPARISON_HEADER, comparisonRow, errorNotes, percent } from '../comparison-table.ts';
-import { type AbsoluteGoal, againstPgbench } from '../goals.ts';
+import type { AbsoluteGoal } from '../goals.ts';
 import { GraphQLHttpClient } from '../graphql-http.ts';
 import type { Measured } from '../measured.ts';
 import { numberedApiKeys, queueForCancel } from '../pgbench/fixtures.ts';
-import { type Paired, pairedNotes, pairedRows } from '../pgbench/paired-rows.ts';
-import { type BaselineOutcome, PGBENCH_CLIENTS, PGBENCH_THREADS, pgbenchBaseline } from '../pgbench/pgbench-baseline.ts';
+import { type Paired, pairedNotes, pairedRows, perCoreComparison } from '../pgbench/paired-rows.ts';
+import { type BaselineOutcome, PGBENCH_CLIENTS, pgbenchBaseline } from '../pgbench/pgbench-baseline.ts';
 import { CORES, PER_CORE, PER_CORE_ENV } from '../per-core.ts';
 import { cancelScript, SCRIPT_DESCRIPTIONS } from '../pgbench/scripts.ts';
 import type { BenchContext, Scenario } from '../scenario.ts';
@@ -102,6 +102,7 @@ export const cancelScenario: Scenario = {
           : [];
       const ratio = `With ${LISTENERS} listeners hearing every cancel, the gateway's cancel throughput was ${percent(streamed.run.perSecond / quiet.run.perSecond)} of that without (the listeners' deliveries run on the same gateway); ${listeners.received().toLocaleString('en')} events were delivered to them.`;
       const { baseline } = pair;
+      const perCoreRows = perCore && perCoreComparison(LABEL, perCore.run, baseline);
       return {
         heading: 'cancel',
         intro:
@@ -114,14 +115,13 @@ export const cancelScenario: Scenario = {
         rows: [
           ...pairedRows(pair),
           comparisonRow(streamed.run, 'skipped' in baseline ? 'alone' : { baseline: baseline.measured }),
-          ...(perCore ? [comparisonRow(perCore.run, 'skipped' in baseline ? 'alone' : { baseline: baseline.measured })] : []),
+          ...(perCoreRows?.rows ?? []),
         ],
         notes: [
           ...pairedNotes(pair, CANCEL_GOAL),
           ratio,
-          ...(perCore && !('skipped' in baseline) ? [`${againstPgbench(`${LABEL}, ${PER_CORE}`, perCore.run, baseline.measured)} pgbench runs on ${PGBENCH_THREADS} threads.`] : []),
+          ...(perCoreRows?.notes ?? []),
           ...errorNotes(streamed.run),
-          ...(perCore ? errorNotes(perCore.run) : []),
           ...ranOut(baseline),
           ...exhausted,
         ],

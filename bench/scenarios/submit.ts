@@ -1,12 +1,12 @@
 import type { BenchGateway } from '../gateway.ts';
-import { COMPARISON_HEADER, comparisonRow, errorNotes } from '../comparison-table.ts';
-import { type AbsoluteGoal, againstPgbench } from '../goals.ts';
+import { COMPARISON_HEADER } from '../comparison-table.ts';
+import type { AbsoluteGoal } from '../goals.ts';
 import { GraphQLHttpClient } from '../graphql-http.ts';
 import type { Measured } from '../measured.ts';
 import { numberedApiKeys } from '../pgbench/fixtures.ts';
-import { type Paired, pairedNotes, pairedRows } from '../pgbench/paired-rows.ts';
-import { type BaselineOutcome, PGBENCH_CLIENTS, PGBENCH_THREADS, pgbenchBaseline } from '../pgbench/pgbench-baseline.ts';
-import { CORES, PER_CORE, PER_CORE_ENV } from '../per-core.ts';
+import { type Paired, pairedNotes, pairedRows, perCoreComparison } from '../pgbench/paired-rows.ts';
+import { type BaselineOutcome, PGBENCH_CLIENTS, pgbenchBaseline } from '../pgbench/pgbench-baseline.ts';
+import { CORES, PER_CORE_ENV } from '../per-core.ts';
 import { SCRIPT_DESCRIPTIONS, submitScript } from '../pgbench/scripts.ts';
 import type { BenchContext, Scenario } from '../scenario.ts';
 import { submitTask } from '../task-operations.ts';
@@ -66,12 +66,7 @@ async function submitPerCore(context: BenchContext, pair: Paired | undefined): P
   } finally {
     await gateway.stop();
   }
-  const perCore = { ...run, runBy: PER_CORE };
-  if ('skipped' in pair.baseline) return { rows: [comparisonRow(perCore, 'alone')], notes: errorNotes(run) };
-  return {
-    rows: [comparisonRow(perCore, { baseline: pair.baseline.measured })],
-    notes: [`${againstPgbench(`${pair.label}, ${PER_CORE}`, run, pair.baseline.measured)} pgbench runs on ${PGBENCH_THREADS} threads.`, ...errorNotes(run)],
-  };
+  return perCoreComparison(pair.label, run, pair.baseline);
 }
 
 export const submitScenario: Scenario = {

@@ -108,7 +108,7 @@ export async function startPrimary(config: Config, logger: Logger): Promise<Prim
   const metricsServer = config.metrics.enabled && config.metrics.port !== undefined ? await listenForMetrics(metrics, config.metrics.port, host) : undefined;
   logger.info({ url, metricsPort: metricsServer?.port, processes: config.processes }, `taskgate listening on ${url} (${config.processes} processes)`);
   let demoWorker: DemoWorker | undefined;
-  if ((config.demoWorker ?? embedded) && demoKeys) demoWorker = startDemoWorker(`http://127.0.0.1:${port}/graphql`, demoKeys.workerKey, logger);
+  if ((config.demoWorker ?? embedded) && demoKeys) demoWorker = startDemoWorker(graphqlUrl('127.0.0.1', port), demoKeys.workerKey, logger);
 
   return {
     failed: failure,
