@@ -1,7 +1,7 @@
 import { createSourceEventStream, type DocumentNode, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { PreparedWrite, WritableThrough } from '../events/event-stream.ts';
-import { framesOf, type NextFrames } from './next-frames.ts';
+import { framesOf, type NextFrames, type SharedJson } from './next-frames.ts';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -9,7 +9,7 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
 interface Shared {
   result: Result;
   settled?: ExecutionResult;
-  json?: string;
+  serialized?: SharedJson;
 }
 
 /** Results of one stream payload by operation; gone with the payload. */
@@ -63,7 +63,7 @@ function isWritableThrough(source: object): source is WritableThrough<object> {
 /** The frame of a settled result, serialized once for every listener of the operation; nothing for one with errors, which the transport masks on its usual way. */
 function frameOf(shared: Shared, settled: ExecutionResult, frames: NextFrames): (() => void) | undefined {
   if (settled.errors) return undefined;
-  return frames.prepare((shared.json ??= JSON.stringify(settled)));
+  return frames.prepare((shared.serialized ??= { json: JSON.stringify(settled) }));
 }
 
 /** Lets the source's live payloads go to the transport's own frames, each result serialized once for all listeners of its operation. */
