@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientOf } from '../helpers/client.ts';
-import { givenAccount } from '../helpers/factories.ts';
+import { givenAccount, givenWorker } from '../helpers/factories.ts';
 import { useTestGateway } from '../helpers/gateway.ts';
 import type { GraphQLResponse } from '../helpers/graphql-http.ts';
 import { putTaskInState } from '../helpers/rows.ts';
@@ -203,5 +203,44 @@ describe('task(id) reads the columns its selection reads', () => {
     const whole = await gateway.gql<{ node: Record<string, unknown> }>(`query ($id: ID!) { node(id: $id) { ... on Task { ${EVERY_FIELD} } } }`, { id }, apiKey);
     expect(whole.data?.node).toMatchObject({ state: 'CANCELLED', cancelReason: 'changed', input: { a: 1 }, tags: ['x'] });
     expect(cancelled.data?.cancelTask).toEqual(whole.data?.node);
+  });
+  // agent-run: no other test of this file queues one, so the claim takes this test's own task.
+  it('answers every field of a task a worker claimed, moved on and ended as the whole row does', async () => {
+    const { apiKey } = await givenAccount(10_000);
+    const { workerKey } = await givenWorker();
+    const wholeTask = async (id: unknown) =>
+      (await gateway.gql<{ node: Record<string, unknown> }>(`query ($id: ID!) { node(id: $id) { ... on Task { ${EVERY_FIELD} } } }`, { id }, apiKey)).data?.node;
+    const asWorker = async (field: string, mutation: string, variables: Record<string, unknown>) => {
+      const res = await gateway.gql<Record<string, Record<string, unknown>>>(`mutation ${mutation} { ${field} { ... on Task { ${EVERY_FIELD} } } }`, variables, workerKey);
+      // The answer is keyed by the field's name, without its arguments.
+      return res.data?.[field.slice(0, field.indexOf('('))];
+    };
+    const submit = async (outTaskId: string) =>
+      (
+        await gateway.gql<{ submitTask: { id: string } }>(
+          'mutation ($input: SubmitTaskInput!) { submitTask(input: $input) { ... on Task { id } } }',
+          { input: { model: 'agent-run', outTaskId, input: { a: 1 }, metadata: { k: 'v' }, tags: ['t'], priority: 3 } },
+          apiKey,
+        )
+      ).data?.submitTask.id;
+    const claim = (expected: unknown) => asWorker('claimTask(models: ["agent-run"])', '', {}).then((task) => {
+      expect(task?.id).toBe(expected);
+      return task;
+    });
+    const ended = await submit('columns-3');
+    const claimed = await claim(ended);
+    expect(claimed).toEqual(await wholeTask(ended));
+    const progressed = await asWorker('reportProgress(taskId: $id, progress: 0.5, attempt: 1)', '($id: ID!)', { id: ended });
+    expect(progressed).toMatchObject({ progress: 0.5 });
+    expect(progressed).toEqual(await wholeTask(ended));
+    const completed = await asWorker('completeTask(taskId: $id, output: { done: true }, attempt: 1)', '($id: ID!)', { id: ended });
+    expect(completed).toMatchObject({ state: 'COMPLETED', output: { done: true } });
+    expect(completed).toEqual(await wholeTask(ended));
+
+    const failing = await submit('columns-4');
+    await claim(failing);
+    const failed = await asWorker('failTask(taskId: $id, error: "no GPU", attempt: 1)', '($id: ID!)', { id: failing });
+    expect(failed).toMatchObject({ state: 'FAILED', error: 'no GPU' });
+    expect(failed).toEqual(await wholeTask(failing));
   });
 });
