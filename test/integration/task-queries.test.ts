@@ -204,6 +204,7 @@ describe('task(id) reads the columns its selection reads', () => {
     expect(whole.data?.node).toMatchObject({ state: 'CANCELLED', cancelReason: 'changed', input: { a: 1 }, tags: ['x'] });
     expect(cancelled.data?.cancelTask).toEqual(whole.data?.node);
   });
+
   // agent-run: no other test of this file queues one, so the claim takes this test's own task.
   it('answers every field of a task a worker claimed, moved on and ended as the whole row does', async () => {
     const { apiKey } = await givenAccount(10_000);
