@@ -148,6 +148,9 @@ describe('task(id) reads the columns its selection reads', () => {
     cancelledBy { kind id } cancelPreview { outcome refund charge } ledgerEntries { kind amount }
     events { edges { node { type } } }`;
 
+  /** The task as `node(id)` reads it: the whole row. */
+  const wholeTask = async (apiKey: string, id: unknown) => (await gateway.gql<{ node: Record<string, unknown> }>(`query ($id: ID!) { node(id: $id) { ... on Task { ${EVERY_FIELD} } } }`, { id }, apiKey)).data?.node;
+
   it('answers every field as the whole row does, by field, alias, fragment and skipped field', async () => {
     const { apiKey } = await givenAccount(10_000);
     const client = clientOf(gateway, apiKey);
@@ -158,18 +161,18 @@ describe('task(id) reads the columns its selection reads', () => {
     );
     const id = submitted.data?.submitTask.id ?? '';
     await gateway.gql(`mutation ($id: ID) { cancelTask(taskId: $id, reason: "not needed") { __typename } }`, { id }, apiKey);
-    const whole = await gateway.gql<{ node: Record<string, unknown> }>(`query ($id: ID!) { node(id: $id) { ... on Task { ${EVERY_FIELD} } } }`, { id }, apiKey);
-    expect(whole.data?.node).toMatchObject({ state: 'CANCELLED', cancelReason: 'not needed', cancelledBy: { kind: 'API_KEY' }, tags: ['a', 'b'] });
+    const whole = await wholeTask(apiKey, id);
+    expect(whole).toMatchObject({ state: 'CANCELLED', cancelReason: 'not needed', cancelledBy: { kind: 'API_KEY' }, tags: ['a', 'b'] });
 
     const byField = await gateway.gql<{ task: Record<string, unknown> }>(`query ($id: ID) { task(id: $id) { ... on Task { ${EVERY_FIELD} } } }`, { id }, apiKey);
-    expect(byField.data?.task).toEqual(whole.data?.node);
+    expect(byField.data?.task).toEqual(whole);
     const byFragment = await gateway.gql<{ task: Record<string, unknown> }>(
       `query ($id: ID, $skip: Boolean!) { task(id: $id) { ...Shown ... on Node { id } } }
        fragment Shown on Task { state when: cancelledAt cancelledBy { kind } priority @skip(if: $skip) }`,
       { id, skip: true },
       apiKey,
     );
-    expect(byFragment.data?.task).toEqual({ id, state: 'CANCELLED', when: whole.data?.node.cancelledAt, cancelledBy: { kind: 'API_KEY' } });
+    expect(byFragment.data?.task).toEqual({ id, state: 'CANCELLED', when: whole?.cancelledAt, cancelledBy: { kind: 'API_KEY' } });
     expect((await client.task({ outTaskId: 'columns-1' })).id).toBe(id);
   });
 
@@ -182,9 +185,9 @@ describe('task(id) reads the columns its selection reads', () => {
       apiKey,
     );
     const id = submitted.data?.submitTask.id;
-    const whole = await gateway.gql<{ node: Record<string, unknown> }>(`query ($id: ID!) { node(id: $id) { ... on Task { ${EVERY_FIELD} } } }`, { id }, apiKey);
-    expect(whole.data?.node).toMatchObject({ state: 'PENDING', input: { a: [1, 2] }, metadata: { k: 'v' }, priority: 7 });
-    expect(submitted.data?.submitTask).toEqual(whole.data?.node);
+    const whole = await wholeTask(apiKey, id);
+    expect(whole).toMatchObject({ state: 'PENDING', input: { a: [1, 2] }, metadata: { k: 'v' }, priority: 7 });
+    expect(submitted.data?.submitTask).toEqual(whole);
   });
 
   it('answers every field of a task cancelTask changed as the whole row does', async () => {
@@ -200,17 +203,15 @@ describe('task(id) reads the columns its selection reads', () => {
       { id },
       apiKey,
     );
-    const whole = await gateway.gql<{ node: Record<string, unknown> }>(`query ($id: ID!) { node(id: $id) { ... on Task { ${EVERY_FIELD} } } }`, { id }, apiKey);
-    expect(whole.data?.node).toMatchObject({ state: 'CANCELLED', cancelReason: 'changed', input: { a: 1 }, tags: ['x'] });
-    expect(cancelled.data?.cancelTask).toEqual(whole.data?.node);
+    const whole = await wholeTask(apiKey, id);
+    expect(whole).toMatchObject({ state: 'CANCELLED', cancelReason: 'changed', input: { a: 1 }, tags: ['x'] });
+    expect(cancelled.data?.cancelTask).toEqual(whole);
   });
 
   // agent-run: no other test of this file queues one, so the claim takes this test's own task.
   it('answers every field of a task a worker claimed, moved on and ended as the whole row does', async () => {
     const { apiKey } = await givenAccount(10_000);
     const { workerKey } = await givenWorker();
-    const wholeTask = async (id: unknown) =>
-      (await gateway.gql<{ node: Record<string, unknown> }>(`query ($id: ID!) { node(id: $id) { ... on Task { ${EVERY_FIELD} } } }`, { id }, apiKey)).data?.node;
     const asWorker = async (field: string, mutation: string, variables: Record<string, unknown>) => {
       const res = await gateway.gql<Record<string, Record<string, unknown>>>(`mutation ${mutation} { ${field} { ... on Task { ${EVERY_FIELD} } } }`, variables, workerKey);
       // The answer is keyed by the field's name, without its arguments.
@@ -230,18 +231,18 @@ describe('task(id) reads the columns its selection reads', () => {
     });
     const ended = await submit('columns-3');
     const claimed = await claim(ended);
-    expect(claimed).toEqual(await wholeTask(ended));
+    expect(claimed).toEqual(await wholeTask(apiKey, ended));
     const progressed = await asWorker('reportProgress(taskId: $id, progress: 0.5, attempt: 1)', '($id: ID!)', { id: ended });
     expect(progressed).toMatchObject({ progress: 0.5 });
-    expect(progressed).toEqual(await wholeTask(ended));
+    expect(progressed).toEqual(await wholeTask(apiKey, ended));
     const completed = await asWorker('completeTask(taskId: $id, output: { done: true }, attempt: 1)', '($id: ID!)', { id: ended });
     expect(completed).toMatchObject({ state: 'COMPLETED', output: { done: true } });
-    expect(completed).toEqual(await wholeTask(ended));
+    expect(completed).toEqual(await wholeTask(apiKey, ended));
 
     const failing = await submit('columns-4');
     await claim(failing);
     const failed = await asWorker('failTask(taskId: $id, error: "no GPU", attempt: 1)', '($id: ID!)', { id: failing });
     expect(failed).toMatchObject({ state: 'FAILED', error: 'no GPU' });
-    expect(failed).toEqual(await wholeTask(failing));
+    expect(failed).toEqual(await wholeTask(apiKey, failing));
   });
 });
